@@ -1,0 +1,413 @@
+# ---
+# jupyter:
+#   autograder:
+#     title: "Assignment 1: Judging a diagnostic model"
+#     module: m01_diagnostic_models
+#     data: [heart_disease.csv]
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Assignment 1: Judging a diagnostic model
+#
+# **The patient.** Mrs D., 58, comes to your clinic with three weeks of chest discomfort on exertion.
+# Her ECG at rest is normal. A colleague has built a model on the Cleveland Clinic patients of the UCI
+# Heart Disease study that estimates the probability of coronary artery disease (CAD, at least one major
+# vessel narrowed by more than 50% on angiography) from routinely collected findings. Should its output
+# change what you do for Mrs D.: refer her for angiography, or reassure her?
+#
+# In this assignment you judge that model the way you would judge any diagnostic test.
+#
+# **How it works**
+# - Answer in the cells that say `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and in
+#   the written-answer cell. Do not rename the variables and functions you are asked to create.
+# - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
+#   a message tells you what to look at. Some further checks run only when your work is graded.
+# - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
+# - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
+#
+# Points: 15 autograded (8 questions) and 5 for the written answer.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell to set up the notebook, but please don't change it.
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import make_column_transformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+if not Path("heart_disease.csv").exists():
+    raise FileNotFoundError(
+        "heart_disease.csv is not next to this notebook: download it from the assignment page "
+        "and save it in the same folder, then run this cell again."
+    )
+
+heart = pd.read_csv("heart_disease.csv")
+cleveland = heart[heart["site"] == "Cleveland"].reset_index(drop=True)
+numeric = ["age", "trestbps", "thalach", "oldpeak"]
+categorical = ["sex", "cp", "exang"]
+X = cleveland[numeric + categorical]
+y = (cleveland["num"] > 0).astype(int)  # 1 = coronary artery disease on angiography
+
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, stratify=y, random_state=0)
+
+# extra code – the model your colleague built: a logistic regression on seven routine findings
+model = make_pipeline(
+    make_column_transformer(
+        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+        (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical),
+    ),
+    LogisticRegression(max_iter=1000),
+)
+model.fit(X_train, y_train)
+risk = model.predict_proba(X_test)[:, 1]  # the model's probability of CAD for each test patient
+
+print(f"{len(y_test)} test patients, {y_test.sum()} with CAD (prevalence {y_test.mean():.0%}).")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 1: the 2×2 table (2 points)
+#
+# A model flags a patient as positive when its risk is at or above a threshold. Write a function
+# `confusion_counts(y_true, y_pred)` that takes the true diagnoses and the model's calls (both as 0/1
+# sequences, 1 = CAD) and returns a dictionary with the four counts, as whole numbers, under the keys
+# `"TP"`, `"FP"`, `"FN"` and `"TN"`.
+
+# %% nbgrader={"grade": false, "grade_id": "q1_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def confusion_counts(y_true, y_pred):
+    ### BEGIN SOLUTION
+    truth = np.asarray(y_true).astype(int)
+    call = np.asarray(y_pred).astype(int)
+    return {
+        "TP": int(np.sum((truth == 1) & (call == 1))),
+        "FP": int(np.sum((truth == 0) & (call == 1))),
+        "FN": int(np.sum((truth == 1) & (call == 0))),
+        "TN": int(np.sum((truth == 0) & (call == 0))),
+    }
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "q1_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.2"}
+"""Check that confusion_counts counts the four cells of the 2x2 table."""
+counts = confusion_counts([1, 1, 0, 0, 1], [1, 0, 0, 1, 1])
+assert type(counts) is dict, "confusion_counts should return a dictionary (made with {...} or dict(...))."
+assert set(counts) == {"TP", "FP", "FN", "TN"}, "The dictionary needs exactly the keys 'TP', 'FP', 'FN' and 'TN'."
+assert all(type(v) is int for v in counts.values()), "Each count should be a whole number (int(...))."
+assert sum(counts.values()) == 5, "The four counts should add up to the number of patients."
+assert counts["TP"] == 2, "TP counts patients WITH disease whom the model calls positive: check your condition."
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_skm = _il.import_module("sklearn.metrics")
+_rng = _np.random.default_rng(101)
+for _ in range(5):
+    _t = _rng.integers(0, 2, 200)
+    _p = _rng.integers(0, 2, 200)
+    _tn, _fp, _fn, _tp = (int(v) for v in _skm.confusion_matrix(_t, _p, labels=[0, 1]).ravel())
+    _got = confusion_counts(_t, _p)
+    assert type(_got) is dict and all(type(v) is int for v in _got.values()), "confusion_counts must return a dict of ints."
+    assert (_got["TP"], _got["FP"], _got["FN"], _got["TN"]) == (_tp, _fp, _fn, _tn), (
+        "On a larger set of patients one of the four counts is off: check FP (no disease, called positive) "
+        "and FN (disease, called negative)."
+    )
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q2_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 2: sensitivity and specificity (2 points)
+#
+# Write `sens_spec(counts)` that takes a dictionary like the one from Question 1 and returns the pair
+# `(sensitivity, specificity)` as fractions between 0 and 1 (not percentages).
+
+# %% nbgrader={"grade": false, "grade_id": "q2_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sens_spec(counts):
+    ### BEGIN SOLUTION
+    sensitivity = counts["TP"] / (counts["TP"] + counts["FN"])
+    specificity = counts["TN"] / (counts["TN"] + counts["FP"])
+    return float(sensitivity), float(specificity)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "q2_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.2"}
+"""Check that sens_spec returns sensitivity and specificity as fractions."""
+result = sens_spec({"TP": 40, "FN": 10, "TN": 90, "FP": 30})
+assert type(result) is tuple and len(result) == 2, "sens_spec should return a pair: return sensitivity, specificity"
+sens_ex, spec_ex = (float(v) for v in result)
+assert 0 <= sens_ex <= 1 and 0 <= spec_ex <= 1, "Give fractions between 0 and 1, not percentages."
+assert abs(sens_ex - 0.8) < 1e-9, "Sensitivity is the share of patients WITH disease whom the test calls positive."
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_skm = _il.import_module("sklearn.metrics")
+_rng = _np.random.default_rng(202)
+for _ in range(5):
+    _t = _rng.integers(0, 2, 300)
+    _p = _rng.integers(0, 2, 300)
+    _tn, _fp, _fn, _tp = (int(v) for v in _skm.confusion_matrix(_t, _p, labels=[0, 1]).ravel())
+    _res = sens_spec({"TP": _tp, "FP": _fp, "FN": _fn, "TN": _tn})
+    assert type(_res) is tuple and len(_res) == 2, "sens_spec should return a pair."
+    _sens, _spec = (float(v) for v in _res)
+    assert abs(_sens - _skm.recall_score(_t, _p)) < 1e-9, "Sensitivity is off on a larger set of patients."
+    assert abs(_spec - _skm.recall_score(_t, _p, pos_label=0)) < 1e-9, (
+        "Specificity is the share of patients WITHOUT disease whom the test calls negative: check which cells you divide."
+    )
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q3_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 3: predictive values and likelihood ratios (2 points)
+#
+# Write `ppv_npv_lr(counts)` returning four fractions in this order:
+# `(ppv, npv, lr_positive, lr_negative)`, where the likelihood ratios follow from sensitivity and
+# specificity (Jaeschke, Guyatt and Sackett, *JAMA* 1994).
+
+# %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def ppv_npv_lr(counts):
+    ### BEGIN SOLUTION
+    ppv = counts["TP"] / (counts["TP"] + counts["FP"])
+    npv = counts["TN"] / (counts["TN"] + counts["FN"])
+    sensitivity, specificity = sens_spec(counts)
+    lr_positive = sensitivity / (1 - specificity)
+    lr_negative = (1 - sensitivity) / specificity
+    return float(ppv), float(npv), float(lr_positive), float(lr_negative)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "q3_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.2"}
+"""Check that ppv_npv_lr returns PPV, NPV, LR+ and LR- in that order."""
+result = ppv_npv_lr({"TP": 40, "FN": 10, "TN": 90, "FP": 30})
+assert type(result) is tuple and len(result) == 4, "Return four numbers: ppv, npv, lr_positive, lr_negative"
+ppv_ex, npv_ex, lrp_ex, lrn_ex = (float(v) for v in result)
+assert abs(ppv_ex - 40 / 70) < 1e-9, "PPV is the share of positive calls that are truly diseased."
+assert lrp_ex > 1 > lrn_ex, "For a useful test LR+ is above 1 and LR- below 1: check the order of your four values."
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_skm = _il.import_module("sklearn.metrics")
+_rng = _np.random.default_rng(303)
+for _ in range(5):
+    _t = _rng.integers(0, 2, 400)
+    _p = _np.where(_rng.random(400) < 0.75, _t, 1 - _t)  # a test right 3 times in 4
+    _tn, _fp, _fn, _tp = (int(v) for v in _skm.confusion_matrix(_t, _p, labels=[0, 1]).ravel())
+    _res = ppv_npv_lr({"TP": _tp, "FP": _fp, "FN": _fn, "TN": _tn})
+    assert type(_res) is tuple and len(_res) == 4, "ppv_npv_lr should return four numbers."
+    _ppv, _npv, _lrp, _lrn = (float(v) for v in _res)
+    _ref_lrp, _ref_lrn = _skm.class_likelihood_ratios(_t, _p)[:2]
+    assert abs(_ppv - _skm.precision_score(_t, _p)) < 1e-9, "PPV is off on a larger set of patients."
+    assert abs(_npv - _skm.precision_score(_t, _p, pos_label=0)) < 1e-9, (
+        "NPV is the share of negative calls that are truly free of disease."
+    )
+    assert abs(_lrp - _ref_lrp) < 1e-9, "LR+ = sensitivity / (1 - specificity): check your formula."
+    assert abs(_lrn - _ref_lrn) < 1e-9, "LR- = (1 - sensitivity) / specificity: check your formula."
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q4_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 4: the model at a threshold of 0.5 (2 points)
+#
+# Call a test patient positive when `risk >= 0.5`. Using your functions, store the model's sensitivity
+# and specificity on the test patients in `sens_05` and `spec_05` (fractions).
+
+# %% nbgrader={"grade": false, "grade_id": "q4_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+counts_05 = confusion_counts(y_test, risk >= 0.5)
+sens_05, spec_05 = sens_spec(counts_05)
+### END SOLUTION
+print(f"At 0.5: sensitivity {sens_05:.2f}, specificity {spec_05:.2f}")
+
+# %% nbgrader={"grade": true, "grade_id": "q4_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.2"}
+"""Check the model's sensitivity and specificity at a threshold of 0.5."""
+assert isinstance(sens_05, float) and isinstance(spec_05, float), "sens_05 and spec_05 should be numbers (floats)."
+assert 0 < float(sens_05) < 1 and 0 < float(spec_05) < 1, "Give fractions between 0 and 1."
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_pd = _il.import_module("pandas")
+_skm = _il.import_module("sklearn.metrics")
+_ms = _il.import_module("sklearn.model_selection")
+_clev = _pd.read_csv("heart_disease.csv").query("site == 'Cleveland'").reset_index(drop=True)
+_y = (_clev["num"] > 0).astype(int)
+_Xte, _yte = _ms.train_test_split(_clev[numeric + categorical], _y, test_size=0.4, stratify=_y, random_state=0)[1::2]
+_risk = model.predict_proba(_Xte)[:, 1]
+_call = (_risk >= 0.5).astype(int)
+assert abs(float(sens_05) - _skm.recall_score(_yte, _call)) < 1e-9, (
+    "sens_05 does not match the model's sensitivity on the test patients at 0.5: "
+    "did you use y_test, risk and the threshold 0.5 (at or above)?"
+)
+assert abs(float(spec_05) - _skm.recall_score(_yte, _call, pos_label=0)) < 1e-9, (
+    "spec_05 does not match the model's specificity on the test patients at 0.5."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q5_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 5: the PPV at your clinic (2 points)
+#
+# The Cleveland patients were referred for angiography, so CAD was common among them. In your primary-care
+# chest-pain clinic, suppose 10 in 100 patients like Mrs D. have CAD. Assume the model keeps the
+# sensitivity and specificity you found at 0.5. Store in `ppv_clinic` the probability that a patient the
+# model flags at your clinic really has CAD (a fraction). Hint: think of 1,000 patients at your clinic.
+
+# %% nbgrader={"grade": false, "grade_id": "q5_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+clinic_prevalence = 0.10
+### BEGIN SOLUTION
+true_positives = 1000 * clinic_prevalence * sens_05
+false_positives = 1000 * (1 - clinic_prevalence) * (1 - spec_05)
+ppv_clinic = true_positives / (true_positives + false_positives)
+### END SOLUTION
+print(f"Of 100 patients the model flags at your clinic, about {100 * ppv_clinic:.0f} have CAD.")
+
+# %% nbgrader={"grade": true, "grade_id": "q5_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.3"}
+"""Check the PPV of the model at a clinic where 10% of patients have CAD."""
+assert isinstance(ppv_clinic, float), "ppv_clinic should be a number (a float)."
+assert 0 < float(ppv_clinic) < 1, "A PPV is a fraction between 0 and 1."
+assert float(ppv_clinic) < float(sens_05), (
+    "At a prevalence as low as 10%, most positive calls come from the many patients without disease: "
+    "your PPV looks too high. Count true and false positives among 1,000 clinic patients."
+)
+### BEGIN HIDDEN TESTS
+_expected = 0.1 * float(sens_05) / (0.1 * float(sens_05) + 0.9 * (1 - float(spec_05)))
+assert abs(float(ppv_clinic) - _expected) < 1e-6, (
+    "ppv_clinic is not the PPV at 10% prevalence: true positives are prevalence x sensitivity, "
+    "false positives are (1 - prevalence) x (1 - specificity)."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q6_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 6: how many are missed? (2 points)
+#
+# The cardiologists suggest a lower threshold, 0.3, to miss fewer patients. Among **1,000** patients at
+# your clinic (prevalence 10%), how many patients **with** CAD would the model call negative at a
+# threshold of 0.3? Use the model's sensitivity on the test patients at 0.3 and store the answer in
+# `missed_per_1000` (a number; no need to round).
+
+# %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+sens_03, spec_03 = sens_spec(confusion_counts(y_test, risk >= 0.3))
+missed_per_1000 = 1000 * clinic_prevalence * (1 - sens_03)
+### END SOLUTION
+print(f"At 0.3, about {missed_per_1000:.0f} of every 1,000 clinic patients have CAD and are missed.")
+
+# %% nbgrader={"grade": true, "grade_id": "q6_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.5"}
+"""Check the number of patients with CAD missed per 1,000 at a threshold of 0.3."""
+assert isinstance(missed_per_1000, (int, float)) and not isinstance(missed_per_1000, bool), (
+    "missed_per_1000 should be a number."
+)
+assert 0 <= float(missed_per_1000) <= 100, (
+    "Only 100 of the 1,000 clinic patients have CAD, so no more than 100 can be missed."
+)
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_pd = _il.import_module("pandas")
+_skm = _il.import_module("sklearn.metrics")
+_ms = _il.import_module("sklearn.model_selection")
+_clev = _pd.read_csv("heart_disease.csv").query("site == 'Cleveland'").reset_index(drop=True)
+_y = (_clev["num"] > 0).astype(int)
+_Xte, _yte = _ms.train_test_split(_clev[numeric + categorical], _y, test_size=0.4, stratify=_y, random_state=0)[1::2]
+_risk = model.predict_proba(_Xte)[:, 1]
+_call03 = (_risk >= 0.3).astype(int)
+_expected = 1000 * 0.1 * (1 - _skm.recall_score(_yte, _call03))
+assert abs(float(missed_per_1000) - _expected) < 0.05, (
+    "missed_per_1000 is off: the patients missed are those WITH CAD (100 per 1,000 here) times the share "
+    "the model calls negative at 0.3 (1 - sensitivity)."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q7_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 7: a threshold from the harms (2 points)
+#
+# Treating (here: referring) is worth it when the probability of disease is above the threshold
+# probability $p_t$ at which the expected harms balance:
+# $\frac{p_t}{1-p_t} = \frac{\text{harm of a false alarm}}{\text{harm of a missed diagnosis}}$
+# (Pauker and Kassirer, *N Engl J Med* 1980). Write `harm_threshold(harm_miss, harm_false_alarm)` that
+# returns $p_t$, then store in `pt_cad` the threshold when the team judges a missed CAD to be as harmful
+# as 19 unneeded angiograms (`harm_miss=19`, `harm_false_alarm=1`).
+
+# %% nbgrader={"grade": false, "grade_id": "q7_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def harm_threshold(harm_miss, harm_false_alarm):
+    ### BEGIN SOLUTION
+    return float(harm_false_alarm / (harm_false_alarm + harm_miss))
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+pt_cad = harm_threshold(harm_miss=19, harm_false_alarm=1)
+### END SOLUTION
+print(f"Refer when the model's risk is at least {pt_cad:.2f}.")
+
+# %% nbgrader={"grade": true, "grade_id": "q7_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.5"}
+"""Check that harm_threshold turns the harms of the two errors into a threshold probability."""
+assert isinstance(harm_threshold(1, 1), float), "harm_threshold should return a number (a float)."
+assert abs(harm_threshold(1, 1) - 0.5) < 1e-9, "When both errors are equally harmful the threshold should be 0.5."
+assert harm_threshold(harm_miss=4, harm_false_alarm=1) < 0.5, (
+    "When a miss is worse than a false alarm you should refer at LOWER probabilities."
+)
+### BEGIN HIDDEN TESTS
+for _miss, _fa in [(4, 1), (9, 1), (1, 3), (2.5, 0.5)]:
+    assert abs(float(harm_threshold(_miss, _fa)) - _fa / (_fa + _miss)) < 1e-9, (
+        "harm_threshold is off for other harms: solve p/(1-p) = harm_false_alarm / harm_miss for p."
+    )
+assert isinstance(pt_cad, float) and abs(float(pt_cad) - 0.05) < 1e-9, (
+    "pt_cad is not the threshold for a miss judged as harmful as 19 false alarms."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q8_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 8: discrimination (1 point)
+#
+# Store the model's area under the ROC curve on the test patients in `auc_test`. You may use
+# `sklearn.metrics.roc_auc_score`. In one sentence to yourself: what does this number mean for two
+# patients, one with and one without CAD?
+
+# %% nbgrader={"grade": false, "grade_id": "q8_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+from sklearn.metrics import roc_auc_score
+
+auc_test = float(roc_auc_score(y_test, risk))
+### END SOLUTION
+print(f"AUC on the test patients: {auc_test:.2f}")
+
+# %% nbgrader={"grade": true, "grade_id": "q8_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.4"}
+"""Check the model's ROC AUC on the test patients."""
+assert isinstance(auc_test, float), "auc_test should be a number (a float)."
+assert 0.5 <= float(auc_test) <= 1, (
+    "An AUC below 0.5 means the model ranks patients worse than chance: did you pass the risks of CAD "
+    "(not of no CAD), and the true labels first?"
+)
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_pd = _il.import_module("pandas")
+_skm = _il.import_module("sklearn.metrics")
+_ms = _il.import_module("sklearn.model_selection")
+_clev = _pd.read_csv("heart_disease.csv").query("site == 'Cleveland'").reset_index(drop=True)
+_y = (_clev["num"] > 0).astype(int)
+_Xte, _yte = _ms.train_test_split(_clev[numeric + categorical], _y, test_size=0.4, stratify=_y, random_state=0)[1::2]
+_risk = model.predict_proba(_Xte)[:, 1]
+assert abs(float(auc_test) - _skm.roc_auc_score(_yte, _risk)) < 1e-9, (
+    "auc_test is not the AUC of the model's risks on the test patients."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q9_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 9: your clinical judgement (5 points, graded by your instructor)
+#
+# The practice manager proposes to use the model at your primary-care clinic, with a threshold of 0.5, to
+# decide which patients with chest pain are referred for angiography, starting next month. In 150 to 250
+# words, tell the practice manager whether you agree. Use your answers above (the PPV at your clinic, the
+# patients missed) and name one reason the model's Cleveland performance may not hold at your clinic.
+
+# %% [markdown] nbgrader={"grade": true, "grade_id": "q9_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M1.6"}
+# YOUR ANSWER HERE

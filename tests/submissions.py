@@ -1,0 +1,43 @@
+"""Build student submissions from a released notebook and its master, as a student would fill them in.
+
+Used by the grading tests (and, later, the simulated class in the grading benchmark).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import nbformat
+
+MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
+
+
+def answer_cells(master: nbformat.NotebookNode, **wrong: str) -> dict[str, str]:
+    """grade_id -> what a student types: the master's answer without its markers.
+
+    ``wrong`` maps a grade_id to other code, which replaces the cell's (first) solution region only, the
+    way a student's own attempt replaces ``# YOUR CODE HERE``, keeping the lines given around it.
+    """
+    answers = {}
+    for cell in master.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("solution"):
+            continue
+        source = cell.source
+        if meta["grade_id"] in wrong:
+            code = wrong[meta["grade_id"]]
+            source = REGION.sub(lambda m: "".join(m[1] + line + "\n" for line in code.splitlines()), source, count=1)
+        answers[meta["grade_id"]] = MARKER.sub("", source)
+    return answers
+
+
+def fill(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of the released notebook with the given answer cells replaced."""
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
