@@ -6,8 +6,6 @@ STAMP  := $(VENV)/.installed
 # The venv's bin/ first: nbgrader runs `alembic` and Jupyter finds the venv's kernel from there.
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-# Matplotlib writes no cache into $HOME on CI and never opens a window.
-export MPLBACKEND := Agg
 
 .PHONY: help venv notebooks release book instructor-book test datasets benchmark lock clean
 
@@ -34,7 +32,13 @@ notebooks: $(STAMP)
 
 release: notebooks
 
-book: $(STAMP)
+# The execution cache keys on a page's own code: when the helpers or data it reads change, start afresh.
+CACHE_INPUTS := $(wildcard book/*/_helpers.py datasets/*.csv datasets/*.py)
+_build/.cache-inputs: $(CACHE_INPUTS)
+	rm -rf _build/.jupyter_cache
+	@mkdir -p _build && touch $@
+
+book: $(STAMP) _build/.cache-inputs
 	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going .
 	@echo "The book: file://$(CURDIR)/_build/html/index.html"
 
