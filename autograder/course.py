@@ -30,13 +30,14 @@ class UsageError(Exception):
     """Bad input from the person at the keyboard: reported as one line, exit status 2."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Assignment:
     id: str  # aNN_<slug>: nbgrader's assignment id and the notebook's name
     master: Path
     title: str
     module: str  # mNN_<slug>: the notebooks/ folder students open
     data: tuple[str, ...]  # files from datasets/ that travel with the notebook
+    sections: dict  # learning objective -> the book page that teaches it
 
     @property
     def notebook_name(self) -> str:
@@ -58,7 +59,7 @@ def load_assignment(master: Path) -> Assignment:
     missing = [key for key in ("title", "module") if key not in meta]
     if missing:
         raise UsageError(f"{master.name}: the header's `autograder:` block lacks {', '.join(missing)}")
-    return Assignment(aid, master, meta["title"], meta["module"], tuple(meta.get("data", ())))
+    return Assignment(aid, master, meta["title"], meta["module"], tuple(meta.get("data", ())), dict(meta.get("sections", {})))
 
 
 def find_assignment(name: str) -> Assignment:
@@ -101,13 +102,12 @@ c.OverwriteCells.add_missing_cells = True
 """
 
 
-def nbgrader_api(root: Path):
-    """An in-process nbgrader API on this course root."""
+def base_config(root: Path):
+    """nbgrader's configuration for this course root (the same as the nbgrader_config.py written there)."""
     # nbgrader runs the `alembic` command when it first creates a gradebook: it must be on PATH.
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-    from nbgrader.apps import NbGraderAPI
     from traitlets.config import Config
 
     cfg = Config()
@@ -118,7 +118,14 @@ def nbgrader_api(root: Path):
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     cfg.OverwriteCells.add_missing_cells = True
     cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
-    return NbGraderAPI(config=cfg)
+    return cfg
+
+
+def nbgrader_api(root: Path):
+    """An in-process nbgrader API on this course root."""
+    from nbgrader.apps import NbGraderAPI
+
+    return NbGraderAPI(config=base_config(root))
 
 
 def write_source(a: Assignment, root: Path) -> Path:
@@ -169,3 +176,11 @@ def release(a: Assignment, root: Path, notebooks: Path) -> Path:
         shutil.rmtree(target)
     staging.rename(target)
     return target
+
+
+def existing_root(path: str | os.PathLike | None = None) -> Path:
+    """A course root that has been graded already (feedback, export and report read its gradebook)."""
+    root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or DEFAULT_ROOT).resolve()
+    if not (root / "gradebook.db").is_file():
+        raise UsageError(f"no gradebook in {root}: run `autograder grade` first (or pass --course-root)")
+    return root

@@ -1,19 +1,43 @@
-"""Autograde a folder of submissions with nbgrader and read the scores back from the gradebook."""
+"""Collect submissions and autograde them in parallel, sandboxed, with nbgrader keeping the gradebook.
+
+nbgrader's own autograde runs each notebook in the grader's process, one after another. Here one
+submission goes through three steps, and only the middle one runs student code:
+
+1. sanitise (main process, nbgrader): outputs cleared, locked and test cells restored from the gradebook,
+   missing grade cells put back;
+2. execute (a Dask worker, ``autograder.sandbox``): a throwaway copy holding only the notebook and the
+   assignment's data, in a sandbox, within limits; the executed notebook comes back as text;
+3. score (main process, nbgrader): output limits, grades saved to the gradebook.
+
+Steps 1 and 3 are the only ones that touch the course root, so the gradebook has one writer. Each
+submission's grades are committed before the next result is read, and a small state file records what
+was graded, so a run that is killed resumes where it stopped and a re-run grades only what changed.
+"""
 
 from __future__ import annotations
 
+import copy
 import csv
+import hashlib
 import json
+import logging
 import re
 import shutil
+import warnings
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 
-from autograder.course import Assignment, UsageError, nbgrader_api, write_source
+from autograder import sandbox
+from autograder.course import Assignment, UsageError, base_config, write_source
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# nbgrader's zip-collect naming for LMS downloads (Blackboard style):
+#   <anything>_<student_id>_attempt_<timestamp>_<file name>.ipynb
+LMS_NAME = r".*_(?P<student_id>[A-Za-z0-9.-]+)_attempt_(?P<timestamp>[0-9-]+)_(?P<file_id>.+\.ipynb)$"
 
 
 @dataclass
@@ -24,6 +48,7 @@ class Result:
     questions: dict[str, float] = field(default_factory=dict)  # autograded grade_id -> points earned
     max_points: dict[str, float] = field(default_factory=dict)
     manual_max: float = 0.0
+    flags: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -34,55 +59,163 @@ class Result:
         return sum(self.max_points.values())
 
 
+# ---------------------------------------------------------------- collect
+
+def read_notebook(path: Path | None, text: bytes | None = None) -> tuple[nbformat.NotebookNode | None, str]:
+    name = path.name if path else "notebook"
+    try:
+        raw = text if text is not None else path.read_bytes()
+        with warnings.catch_warnings():  # duplicate cell ids and the like are repaired, not reported
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
+    except Exception as exc:  # nbformat raises many kinds on broken files; none may stop the batch
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None, f"{name} is not a readable notebook ({type(exc).__name__}: {reason[:100]})"
+    return nb, ""
+
+
+def _place(a: Assignment, root: Path, student: str, nb: nbformat.NotebookNode, when: datetime) -> None:
+    target = root / "submitted" / student / a.id
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    nbformat.write(nb, target / a.notebook_name)
+    (target / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip())
+
+
+def _from_folder(a: Assignment, folder: Path):
+    """Yield (student, source name, bytes or None, mtime, problem) from ``folder/<student_id>/…ipynb``."""
+    for student_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        nested = student_dir / a.id
+        notebooks = [p for p in sorted((nested if nested.is_dir() else student_dir).glob("*.ipynb")) if not p.name.startswith(".")]
+        exact = [p for p in notebooks if p.name == a.notebook_name]
+        if exact or len(notebooks) == 1:  # students rename files ("a01 (1).ipynb"); one notebook is unambiguous
+            path = (exact or notebooks)[0]
+            yield student_dir.name, str(path.relative_to(folder)), path.read_bytes(), path.stat().st_mtime, ""
+        elif not notebooks:
+            yield student_dir.name, student_dir.name, None, 0, "no notebook in the folder"
+        else:
+            names = ", ".join(p.name for p in notebooks)
+            yield student_dir.name, student_dir.name, None, 0, f"several notebooks and none named {a.notebook_name}: {names}"
+
+
+def _from_zip(a: Assignment, archive: Path, pattern: str):
+    regex = re.compile(pattern)
+    with zipfile.ZipFile(archive) as zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            name = info.filename.rsplit("/", 1)[-1]
+            if info.is_dir() or not name.endswith(".ipynb"):
+                continue
+            m = regex.match(name)
+            if not m:
+                yield None, info.filename, None, 0, "file name does not match the LMS naming pattern"
+                continue
+            yield m["student_id"], info.filename, zf.read(info), datetime(*info.date_time).timestamp(), ""
+
+
+def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) -> tuple[list[str], list[Result]]:
+    """Copy submissions into the course root's ``submitted/``. Returns the students placed and the problems."""
+    if not source.exists():
+        raise UsageError(f"no submissions at {source}")
+    if source.is_file() and not zipfile.is_zipfile(source):
+        raise UsageError(f"{source} is neither a folder nor a zip file")
+    entries = list(_from_zip(a, source, pattern) if source.is_file() else _from_folder(a, source))
+    if not entries:
+        raise UsageError(f"{source} holds no submissions (expected <student_id>/{a.notebook_name} or an LMS zip)")
+    placed, problems, seen = [], [], {}
+    for student, origin, data, mtime, problem in entries:
+        if student is None or not STUDENT_ID.match(student):
+            problems.append(Result(student or origin, "missing", problem or f"{origin}: not a usable student id"))
+            continue
+        if problem:
+            problems.append(Result(student, "missing", problem))
+            continue
+        nb, problem = read_notebook(Path(origin), data)
+        if nb is None:
+            problems.append(Result(student, "malformed", problem))
+            continue
+        if student in seen and seen[student] >= mtime:  # an LMS zip may hold several attempts: keep the latest
+            continue
+        seen[student] = mtime
+        _place(a, root, student, nb, datetime.fromtimestamp(mtime or 0, tz=timezone.utc))
+        if student not in placed:
+            placed.append(student)
+    return placed, problems
+
+
+# ---------------------------------------------------------------- grade
+
+def _api(root: Path, *, submitted: str = "submitted", sanitize=None, score=None):
+    from nbgrader.apps import NbGraderAPI
+
+    cfg = base_config(root)
+    cfg.CourseDirectory.submitted_directory = submitted
+    if sanitize is not None:
+        cfg.Autograde.sanitize_preprocessors = sanitize
+    if score is not None:
+        cfg.Autograde.autograde_preprocessors = score
+    return NbGraderAPI(config=cfg)
+
+
+def _sanitise_api(root: Path):
+    return _api(root, score=[])  # nbgrader's sanitising step only; nothing is executed
+
+
+def _score_api(root: Path):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades
+
+    # nbgrader's grading step without Execute: the notebooks in executed/ already ran in the sandbox.
+    return _api(root, submitted="executed", sanitize=[],
+                score=[IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata])
+
+
 def prepare(a: Assignment, root: Path) -> None:
     """Source and gradebook entries for ``a`` in the course root, from the current master."""
     write_source(a, root)
-    result = nbgrader_api(root).generate_assignment(a.id, force=True, create=True)
+    result = _api(root).generate_assignment(a.id, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
 
 
-def find_submissions(a: Assignment, folder: Path) -> tuple[list[tuple[str, Path]], list[Result]]:
-    """Submissions laid out as ``folder/<student_id>/<any name>.ipynb`` (or one level deeper in ``<id>/``).
+def normalise(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Undo edits to nbgrader's cell metadata before nbgrader reads the submission.
 
-    Returns the notebooks to grade and the students who cannot be graded, with the reason.
+    nbgrader restores locked cells' sources itself, but fails the whole submission on some metadata edits
+    (a grade flag switched off: "Inconsistent checksums"; a duplicated grade cell: KeyError). The released
+    notebook's metadata is the truth: every cell whose grade_id it knows gets that metadata back, a second
+    copy of a grade cell loses it (nbgrader then re-inserts a missing cell from the gradebook), and
+    nbgrader metadata without a known grade_id is dropped.
     """
-    if not folder.is_dir():
-        raise UsageError(f"no submissions folder at {folder}")
-    found, problems = [], []
-    for student_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        student = student_dir.name
-        if not STUDENT_ID.match(student):
-            problems.append(Result(student, "missing", "folder name is not a usable student id"))
-            continue
-        nested = student_dir / a.id
-        notebooks = sorted((nested if nested.is_dir() else student_dir).glob("*.ipynb"))
-        notebooks = [p for p in notebooks if not p.name.startswith(".")]
-        exact = [p for p in notebooks if p.name == a.notebook_name]
-        if exact:
-            found.append((student, exact[0]))
-        elif len(notebooks) == 1:  # students rename files ("a01 (1).ipynb"); one notebook is unambiguous
-            found.append((student, notebooks[0]))
-        elif not notebooks:
-            problems.append(Result(student, "missing", "no notebook in the folder"))
+    truth = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"] for c in release.cells
+             if "grade_id" in c.metadata.get("nbgrader", {})}
+    seen = set()
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in truth and gid not in seen:
+            cell.metadata["nbgrader"] = copy.deepcopy(truth[gid])
+            seen.add(gid)
         else:
-            names = ", ".join(p.name for p in notebooks)
-            problems.append(Result(student, "missing", f"several notebooks and none named {a.notebook_name}: {names}"))
-    if not found and not problems:
-        raise UsageError(f"{folder} holds no student folders (expected {folder}/<student_id>/{a.notebook_name})")
-    return found, problems
+            cell.metadata.pop("nbgrader", None)
+    return nb
 
 
-def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
-    try:
+def _normalise_all(a: Assignment, root: Path, students: list[str]) -> None:
+    release = nbformat.read(root / "release" / a.id / a.notebook_name, as_version=4)
+    for student in students:
+        path = root / "submitted" / student / a.id / a.notebook_name
         nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except (json.JSONDecodeError, nbformat.ValidationError, UnicodeDecodeError, KeyError, AttributeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return None, f"{path.name} is not a readable notebook ({reason[:120]})"
-    except Exception as exc:  # nbformat raises several kinds on broken files; none may stop the batch
-        return None, f"{path.name} is not a readable notebook ({type(exc).__name__})"
-    return nb, ""
+        fixed = normalise(copy.deepcopy(nb), release)
+        if fixed != nb:
+            nbformat.write(fixed, path)
+
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()
 
 
 def scores(a: Assignment, root: Path, student: str) -> Result:
@@ -101,30 +234,124 @@ def scores(a: Assignment, root: Path, student: str) -> Result:
     return result
 
 
-def grade(a: Assignment, root: Path, folder: Path, progress=print) -> list[Result]:
-    """Autograde every submission in ``folder``; a broken one is reported and does not stop the others."""
-    found, results = find_submissions(a, folder)
-    prepare(a, root)
-    api = nbgrader_api(root)
-    for i, (student, path) in enumerate(found, 1):
-        progress(f"[{i}/{len(found)}] {student}")
-        nb, problem = read_notebook(path)
-        if nb is None:
-            results.append(Result(student, "malformed", problem))
-            continue
-        target = root / "submitted" / student / a.id
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
-        nbformat.write(nb, target / a.notebook_name)
-        outcome = api.autograde(a.id, student, force=True, create=True)
-        if not outcome["success"]:
-            last = (outcome.get("error") or outcome.get("log") or "nbgrader failed").strip().splitlines()[-1]
-            results.append(Result(student, "failed", f"autograding failed: {last[:160]}"))
-            continue
-        results.append(scores(a, root, student))
-    return sorted(results, key=lambda r: r.student)
+def _failure(outcome: dict) -> str:
+    text = (outcome.get("error") or outcome.get("log") or "nbgrader failed").strip().splitlines()
+    errors = [line for line in text if "ERROR" in line or "Error" in line]
+    return (errors or text)[-1][:200]
 
+
+def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: str | None = None,
+          force: bool = False, limits: sandbox.Limits | None = None, isolation: str = "auto",
+          progress=None) -> list[Result]:
+    """Autograde every submission collected for ``a``; a broken one is reported and never stops the rest."""
+    from autograder.scan import scan_notebook
+
+    limits = limits or sandbox.Limits()
+    students = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{a.id}/{a.notebook_name}"))
+    if not students:
+        raise UsageError(f"no submissions of {a.id} collected in {root / 'submitted'} (use --submissions)")
+    prepare(a, root)
+    _normalise_all(a, root, students)
+    master_digest = _digest(a.master, *(root / "source" / a.id / name for name in a.data))
+    state_dir = root / "grading-state" / a.id
+    state_dir.mkdir(parents=True, exist_ok=True)
+
+    results, todo = {}, []
+    for student in students:
+        submitted = root / "submitted" / student / a.id / a.notebook_name
+        key = {"submission": _digest(submitted), "master": master_digest, "limits": sandbox.limits_dict(limits)}
+        state = state_dir / f"{student}.json"
+        if not force and state.exists() and json.loads(state.read_text()).get("key") == key:
+            results[student] = _result_from_state(a, root, student, state)  # graded before, unchanged
+        else:
+            todo.append((student, key))
+
+    if todo:
+        _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, workers, scheduler, progress, scan_notebook)
+    return [results[s] for s in sorted(results)]
+
+
+def _result_from_state(a: Assignment, root: Path, student: str, state: Path) -> Result:
+    saved = json.loads(state.read_text())
+    if saved["status"] != "graded":
+        return Result(student, saved["status"], saved.get("detail", ""))
+    result = scores(a, root, student)
+    result.detail, result.flags = saved.get("detail", ""), saved.get("flags", [])
+    return result
+
+
+def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, workers, scheduler, progress, scan_notebook):
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    data_files = {name: (root / "source" / a.id / name).read_bytes() for name in a.data}
+    sanitise_api, score_api = _sanitise_api(root), _score_api(root)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="20s")
+    else:
+        cluster = LocalCluster(n_workers=workers or sandbox.default_workers(), threads_per_worker=1, processes=True,
+                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        futures, keys = [], {}
+        for student, key in todo:
+            outcome = sanitise_api.autograde(a.id, student, force=True, create=True)
+            sanitised = root / "autograded" / student / a.id / a.notebook_name
+            if not outcome["success"] or not sanitised.exists():
+                _finish(state_dir, results, student, key, Result(student, "failed", f"could not be prepared: {_failure(outcome)}"))
+                continue
+            payload = {"notebook": sanitised.read_text(encoding="utf-8"), "files": data_files,
+                       "limits": sandbox.limits_dict(limits), "course_root": str(root), "sandbox": isolation}
+            future = client.submit(sandbox.execute, payload, key=f"grade-{a.id}-{student}-{key['submission'][:12]}", pure=False)
+            futures.append(future)
+            keys[future.key] = (student, key)
+        done = 0
+        for future in as_completed(futures):
+            student, key = keys[future.key]
+            done += 1
+            if progress:
+                progress(done, len(futures), student)
+            try:
+                executed = future.result()
+            except Exception as exc:  # the worker itself died: report, keep going
+                _finish(state_dir, results, student, key, Result(student, "failed", f"execution failed: {type(exc).__name__}"))
+                continue
+            results[student] = _score(a, root, student, key, executed, score_api, state_dir, results, scan_notebook)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _score(a, root, student, key, executed, score_api, state_dir, results, scan_notebook) -> Result:
+    folder = root / "executed" / student / a.id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / a.notebook_name).write_text(executed["notebook"], encoding="utf-8")
+    stamp = root / "submitted" / student / a.id / "timestamp.txt"
+    if stamp.exists():
+        shutil.copy2(stamp, folder / "timestamp.txt")
+    outcome = score_api.autograde(a.id, student, force=True, create=True)
+    if not outcome["success"]:
+        result = Result(student, "failed", f"could not be scored: {_failure(outcome)}")
+    else:
+        result = scores(a, root, student)
+        result.detail = f"stopped: {executed['stopped']}" if executed["stopped"] else ""
+        submitted = nbformat.read(root / "submitted" / student / a.id / a.notebook_name, as_version=4)
+        result.flags = scan_notebook(submitted)
+    _finish(state_dir, results, student, key, result)
+    return result
+
+
+def _finish(state_dir: Path, results: dict, student: str, key: dict, result: Result) -> None:
+    """Record a submission as done, after its grades are in the gradebook (so a killed run resumes here)."""
+    results[student] = result
+    tmp = state_dir / f"{student}.json.tmp"
+    tmp.write_text(json.dumps({"key": key, "status": result.status, "detail": result.detail, "flags": result.flags}))
+    tmp.replace(state_dir / f"{student}.json")
+
+
+# ---------------------------------------------------------------- report
 
 def write_csv(a: Assignment, results: list[Result], out: Path) -> None:
     """Grades CSV: one row per student, per-question autograded points. Written whole or not at all."""
@@ -133,14 +360,15 @@ def write_csv(a: Assignment, results: list[Result], out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["student_id", "assignment", "status", "autograded_score", "autograded_max", "manual_max", *questions, "detail"])
+        w.writerow(["student_id", "assignment", "status", "autograded_score", "autograded_max", "manual_max",
+                    *questions, "flags", "detail"])
         for r in results:
             graded = r.status == "graded"
             w.writerow([
                 r.student, a.id, r.status,
                 f"{r.score:g}" if graded else "", f"{r.max_score:g}" if graded else "", f"{r.manual_max:g}" if graded else "",
                 *[f"{r.questions[q]:g}" if q in r.questions else "" for q in questions],
-                r.detail,
+                " ".join(r.flags), r.detail,
             ])
     tmp.replace(out)
 
@@ -150,6 +378,6 @@ def table(results: list[Result]) -> str:
     lines = [f"{'student':<{width}}  {'autograded':>10}  status"]
     for r in results:
         score = f"{r.score:g}/{r.max_score:g}" if r.status == "graded" else "-"
-        note = r.status + (f": {r.detail}" if r.detail else "")
+        note = r.status + (f": {r.detail}" if r.detail else "") + (f" [review: {', '.join(r.flags)}]" if r.flags else "")
         lines.append(f"{r.student:<{width}}  {score:>10}  {note}")
     return "\n".join(lines)

@@ -23,7 +23,7 @@ def run(*args, cwd=None):
         (["grade", "a01", "--submissions", "/nonexistent/folder"], "no submissions folder at /nonexistent/folder"),
         (["release"], "name one assignment, or use --all"),
         (["frobnicate"], "invalid choice"),
-        (["grade", "a01"], "the following arguments are required: --submissions"),
+        (["grade", "a01"], "no submissions of a01_diagnostic_models collected"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
@@ -39,7 +39,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_an_empty_submissions_folder_is_bad_input(tmp_path):
     (tmp_path / "subs").mkdir()
     result = run("grade", "a01", "--submissions", str(tmp_path / "subs"), "--course-root", str(tmp_path / "root"))
-    assert result.returncode == 2 and "holds no student folders" in result.stderr
+    assert result.returncode == 2 and "holds no submissions" in result.stderr
 
 
 def test_help_lists_the_commands():

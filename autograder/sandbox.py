@@ -1,0 +1,263 @@
+"""Run one submission's notebook in a throwaway working copy, inside a sandbox, within limits.
+
+This is the only place student code runs. It is a pure function of its payload (the sanitised notebook,
+the data files, the limits) and returns the executed notebook, so it can run on any Dask worker, local or
+remote, and never touches the course root or the gradebook.
+
+Isolation, strongest available first:
+- ``bwrap`` (bubblewrap, Linux namespaces): the kernel sees a read-only system, an empty /tmp and home,
+  no network, its own process tree, and only its working copy writable; the course root, the repository
+  (masters, gradebook, other students' files) are hidden behind empty folders, except the Python
+  environment the kernel needs.
+- otherwise the working copy alone, with a warning: student code then runs with the grader's rights.
+Both add resource limits (address space, file size, CPU time) and a watchdog on wall time for the whole
+notebook, resident memory and number of processes. Output is capped per cell while it arrives.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_seconds: int = 60  # nbgrader's per-cell timeout: the cell errors, later cells still run
+    notebook_seconds: int = 300  # the whole notebook; past it the kernel is killed
+    memory_mb: int = 2048  # resident memory of the kernel's process tree
+    address_space_mb: int = 8192  # RLIMIT_AS backstop for a single huge allocation
+    processes: int = 64  # processes in the sandbox (a fork bomb is stopped here)
+    output_kb_per_cell: int = 256  # outputs beyond this are dropped while they arrive
+    file_mb: int = 64  # largest file the kernel may write
+
+
+def default_workers() -> int:
+    """One grading worker per core: each runs one kernel at a time."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def bwrap_available() -> bool:
+    return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
+
+
+def _hidden_paths(course_root: str | None) -> list[str]:
+    """Folders the kernel must not see: the repository and the course root (minus the Python prefix)."""
+    hidden = {str(REPO)}
+    if course_root:
+        hidden.add(str(Path(course_root).resolve()))
+    return sorted(hidden)
+
+
+def sandbox_prefix(workdir: str, course_root: str | None) -> list[str]:
+    """The bwrap command line that wraps the kernel command."""
+    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", str(Path.home())]
+    for path in _hidden_paths(course_root):
+        args += ["--tmpfs", path]
+    # The interpreter and its packages stay readable, even when they live inside a hidden folder.
+    for prefix in {sys.prefix, sys.base_prefix}:
+        if any(Path(prefix).is_relative_to(h) for h in _hidden_paths(course_root)) or Path(prefix).is_relative_to(Path.home()):
+            args += ["--ro-bind", prefix, prefix]
+    args += ["--bind", workdir, workdir, "--chdir", workdir,
+             "--unshare-all", "--die-with-parent", "--new-session", "--setenv", "HOME", workdir, "--"]
+    return args
+
+
+def _rlimit_wrapper(limits: Limits) -> list[str]:
+    """A tiny Python launcher that sets resource limits and then becomes the kernel."""
+    code = (
+        "import os,resource,sys;"
+        f"resource.setrlimit(resource.RLIMIT_AS,({limits.address_space_mb << 20},{limits.address_space_mb << 20}));"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE,({limits.file_mb << 20},{limits.file_mb << 20}));"
+        f"resource.setrlimit(resource.RLIMIT_CPU,({limits.notebook_seconds},{limits.notebook_seconds}));"
+        # In its own process namespace the kernel cannot see its parent's pid: without this it would
+        # think the grader had exited and shut down (bwrap --die-with-parent covers that case instead).
+        "os.environ.pop('JPY_PARENT_PID',None);"
+        # The kernel's own console chatter is not the student's output (that goes through Jupyter).
+        "fd=os.open(os.devnull,os.O_WRONLY);os.dup2(fd,1);os.dup2(fd,2);"
+        "os.execv(sys.argv[1],sys.argv[1:])"
+    )
+    return [sys.executable, "-c", code]
+
+
+def _make_kernel_manager(workdir: str, course_root: str | None, limits: Limits, use_bwrap: bool, watchdog: "Watchdog"):
+    from jupyter_client.manager import AsyncKernelManager
+
+    class SandboxedKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            cmd, kw = await super()._async_pre_start_kernel(**kw)
+            # Interrupt through the control channel: a signal would stop at bwrap, not reach the kernel.
+            self.kernel_spec.interrupt_mode = "message"
+            return cmd, kw
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            watchdog.root_pid = self.provisioner.process.pid  # from now on its process tree is watched
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            wrapped = _rlimit_wrapper(limits) + cmd
+            return sandbox_prefix(workdir, course_root) + wrapped if use_bwrap else wrapped
+
+    # Connection file and IPC sockets in the working copy: the kernel needs no network, so it gets none.
+    kernel_dir = os.path.join(workdir, ".kernel")
+    return SandboxedKernelManager, {"transport": "ipc", "ip": os.path.join(kernel_dir, "ipc"),
+                                    "connection_file": os.path.join(kernel_dir, "connection.json")}
+
+
+class Watchdog(threading.Thread):
+    """Kills the kernel's process tree when the notebook runs too long or grows too big."""
+
+    def __init__(self, limits: Limits):
+        super().__init__(daemon=True)
+        self.limits, self.root_pid, self.reason = limits, None, ""
+        self._stop_event = threading.Event()
+        self.start_time = time.monotonic()
+
+    def run(self):
+        import psutil
+
+        while not self._stop_event.wait(0.1):
+            if self.root_pid is None:
+                continue
+            try:
+                root = psutil.Process(self.root_pid)
+                tree = [root, *root.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in tree if p.is_running())
+            except psutil.Error:
+                continue
+            if time.monotonic() - self.start_time > self.limits.notebook_seconds:
+                self.reason = f"the notebook ran longer than {self.limits.notebook_seconds} s in all"
+            elif rss > self.limits.memory_mb << 20:
+                self.reason = f"the notebook used more than {self.limits.memory_mb} MB of memory"
+            elif len(tree) > self.limits.processes:
+                self.reason = f"the notebook started more than {self.limits.processes} processes"
+            if self.reason:
+                for p in reversed(tree):
+                    try:
+                        p.kill()
+                    except psutil.Error:
+                        pass
+                return
+
+    def stop(self):
+        self._stop_event.set()
+
+
+def _executor_class(limits: Limits):
+    from nbgrader.preprocessors import Execute
+
+    cap = limits.output_kb_per_cell << 10
+
+    class LimitedExecute(Execute):
+        """nbgrader's own Execute, with output capped while it arrives and finished cells recorded."""
+
+        finished: set
+
+        def on_cell_executed(self, **kwargs):
+            super().on_cell_executed(**kwargs)
+            self.finished.add(kwargs["cell_index"])
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = sum(len(str(o)) for o in outs)
+            if size > cap:
+                if not any(o.get("name") == "autograder-truncated" for o in outs):
+                    outs.append(nbformat.v4.new_output("stream", name="stdout", text=f"\n... output truncated at {limits.output_kb_per_cell} KB ...\n"))
+                    outs[-1]["name"] = "autograder-truncated"
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return LimitedExecute
+
+
+def _mark_unfinished(nb: nbformat.NotebookNode, finished: set, reason: str) -> None:
+    """Every code cell that did not finish (the one running when the kernel stopped, and all after it) gets
+    an error output, so a grade cell can never pass by not running."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and index not in finished and cell.source.strip():
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "autograder-truncated"]
+            cell.outputs.append(nbformat.v4.new_output("error", ename="NotebookStopped", evalue=reason,
+                                                      traceback=[f"NotebookStopped: {reason}"]))
+
+
+def execute(payload: dict) -> dict:
+    """Execute a sanitised notebook. ``payload``: notebook (JSON text), files ({name: bytes}), limits
+    (dict), course_root (path to hide, or None), sandbox ("auto", "bwrap" or "none").
+
+    Returns {"notebook": JSON text, "stopped": reason or "", "sandbox": what was used, "seconds": wall}.
+    """
+    limits = Limits(**payload.get("limits", {}))
+    wanted = payload.get("sandbox", "auto")
+    use_bwrap = wanted == "bwrap" or (wanted == "auto" and bwrap_available())
+    nb = nbformat.reads(payload["notebook"], as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            cell.outputs = []
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="autograder-") as workdir:
+        for name, data in payload.get("files", {}).items():
+            (Path(workdir) / Path(name).name).write_bytes(data)
+        os.makedirs(os.path.join(workdir, ".kernel"), exist_ok=True)
+        watchdog = Watchdog(limits)
+        km_class, km_kwargs = _make_kernel_manager(workdir, payload.get("course_root"), limits, use_bwrap, watchdog)
+        executor = _executor_class(limits)(
+            timeout=limits.cell_seconds, kernel_name="python3", kernel_manager_class=km_class,
+            allow_errors=True, interrupt_on_timeout=True,
+        )
+        executor.finished = set()
+        stopped = ""
+        watchdog.start()
+        env_keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+        try:
+            with _clean_environment(env_keep | {"MPLBACKEND": "Agg", "HOME": workdir, "OMP_NUM_THREADS": "1",
+                                                 "OPENBLAS_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}):
+                executor.preprocess(nb, {"metadata": {"path": workdir}}, km=km_class(**km_kwargs))
+        except Exception as exc:  # kernel died, killed by the watchdog, or would not start
+            stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
+        finally:
+            watchdog.stop()
+        if stopped:
+            _mark_unfinished(nb, executor.finished, stopped)
+    return {"notebook": nbformat.writes(nb), "stopped": stopped,
+            "sandbox": "bwrap" if use_bwrap else "none", "seconds": time.monotonic() - start}
+
+
+class _clean_environment:
+    """The kernel inherits only what it needs: no grader variables (NBGRADER_EXECUTION, tokens, paths)."""
+
+    def __init__(self, env: dict):
+        self.env, self.saved = env, None
+
+    def __enter__(self):
+        self.saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(self.env)
+
+    def __exit__(self, *exc):
+        os.environ.clear()
+        os.environ.update(self.saved)
+
+
+def warn_if_weak(sandbox: str) -> str | None:
+    if sandbox == "none" or (sandbox == "auto" and not bwrap_available()):
+        msg = ("bubblewrap (bwrap) is not installed: submissions run in a throwaway folder with resource "
+               "limits but with the grader's rights (apt-get install bubblewrap)")
+        warnings.warn(msg, stacklevel=2)
+        return msg
+    return None
+
+
+def limits_dict(limits: Limits) -> dict:
+    return asdict(limits)
