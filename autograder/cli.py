@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from autograder import course, grading, sandbox
@@ -182,6 +183,9 @@ COMMANDS = {"release": cmd_release, "collect": cmd_collect, "grade": cmd_grade,
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # nbgrader's gradebook code trips SQLAlchemy warnings about its own session use: not the user's concern.
+    warnings.filterwarnings("ignore", module=r"nbgrader\.")
+    warnings.filterwarnings("ignore", message=r".*not in session.*")
     try:
         return COMMANDS[args.command](args)
     except course.UsageError as exc:

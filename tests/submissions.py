@@ -45,7 +45,9 @@ def fill(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.No
 
 def simulated_class(master: nbformat.NotebookNode, release: nbformat.NotebookNode, n: int, seed: int = 0):
     """``n`` submissions of varied quality: each student answers each question with a chance set by their
-    ability (drawn once per student) and leaves the stub in the rest. Yields (student_id, notebook)."""
+    ability (drawn once per student) and leaves the stub in the rest.
+
+    Yields (student_id, notebook, the grade_ids of the answer cells filled in)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -53,4 +55,4 @@ def simulated_class(master: nbformat.NotebookNode, release: nbformat.NotebookNod
     for i in range(n):
         ability = rng.uniform(0.2, 1.0)
         answered = {gid: code for gid, code in solutions.items() if rng.random() < ability}
-        yield f"student{i:03d}", fill(release, answered)
+        yield f"student{i:03d}", fill(release, answered), set(answered)

@@ -1,4 +1,9 @@
-"""Grading end to end with real nbgrader and real kernels: exact scores for known submissions."""
+"""Grading end to end with real nbgrader and real kernels: a simulated class, exact scores.
+
+Assignment 1 gets a class of 30 students of varied quality plus known cases; every other assignment gets
+its perfect and untouched submissions. Expected scores come from an oracle written here, not from the
+grader: for assignment 1, which answer cells each test depends on.
+"""
 
 from __future__ import annotations
 
@@ -11,80 +16,124 @@ import nbformat
 import pytest
 
 from autograder import course
-from tests.submissions import answer_cells, fill
+from tests.submissions import answer_cells, fill, simulated_class
 
 REPO = Path(__file__).resolve().parent.parent
-A01 = course.find_assignment("a01")
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
+CLASS_SIZE = 30
+
+# Assignment 1: the answer cells each test needs (q3 calls sens_spec; q4-q6 use the functions of q1-q2).
+A01_POINTS = {"q1_tests": 2, "q2_tests": 2, "q3_tests": 2, "q4_tests": 2, "q5_tests": 2, "q6_tests": 2, "q7_tests": 2, "q8_tests": 1}
+A01_NEEDS = {
+    "q1_tests": {"q1_answer"}, "q2_tests": {"q2_answer"}, "q3_tests": {"q3_answer", "q2_answer"},
+    "q4_tests": {"q4_answer", "q1_answer", "q2_answer"}, "q5_tests": {"q5_answer", "q4_answer", "q1_answer", "q2_answer"},
+    "q6_tests": {"q6_answer", "q1_answer", "q2_answer"}, "q7_tests": {"q7_answer"}, "q8_tests": {"q8_answer"},
+}
 
 
 def released(a):
     return nbformat.read(a.student_dir(REPO / "notebooks") / a.notebook_name, as_version=4)
 
 
-def write(folder: Path, student: str, nb_or_text, name: str = "a01_diagnostic_models.ipynb") -> None:
+def write(folder: Path, student: str, nb_or_text, name: str) -> None:
     (folder / student).mkdir(parents=True)
     path = folder / student / name
-    if isinstance(nb_or_text, str):
-        path.write_text(nb_or_text)
-    else:
-        nbformat.write(nb_or_text, path)
+    path.write_text(nb_or_text) if isinstance(nb_or_text, str) else nbformat.write(nb_or_text, path)
+
+
+def grade(folder: Path, root: Path, aid: str):
+    run = subprocess.run([AUTOGRADER, "grade", aid[:3], "--submissions", str(folder), "--course-root", str(root)],
+                         capture_output=True, text=True, timeout=1800)
+    rows = {r["student_id"]: r for r in csv.DictReader((root / "grades" / f"{aid}.csv").open())}
+    return run, rows
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A small class: perfect, untouched, one wrong answer, a renamed file, a malformed notebook."""
-    subs = tmp_path_factory.mktemp("submissions")
-    root = tmp_path_factory.mktemp("course")
-    answers = answer_cells(course.master_notebook(A01))
-    release = released(A01)
-    write(subs, "perfect", fill(release, answers))
-    write(subs, "untouched", release)
-    wrong = answer_cells(course.master_notebook(A01), q5_answer="ppv_clinic = float(sens_05)  # forgot the prevalence")
-    write(subs, "wrong_q5", fill(release, wrong))
-    write(subs, "renamed", fill(release, answers), name="a01_diagnostic_models (1).ipynb")
-    write(subs, "malformed", '{"cells": [ this is not json')
-    out = root / "grades.csv"
-    run = subprocess.run([AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(root), "--out", str(out)],
-                         capture_output=True, text=True, timeout=900)
-    rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
-    return run, rows
+def a01_class(tmp_path_factory):
+    a = course.find_assignment("a01")
+    subs, root = tmp_path_factory.mktemp("a01-subs"), tmp_path_factory.mktemp("a01-course")
+    master, release = course.master_notebook(a), released(a)
+    answers = answer_cells(master)
+    write(subs, "perfect", fill(release, answers), a.notebook_name)
+    write(subs, "untouched", release, a.notebook_name)
+    wrong = answer_cells(master, q5_answer="ppv_clinic = float(sens_05)  # forgot the prevalence")
+    write(subs, "wrong_q5", fill(release, wrong), a.notebook_name)
+    write(subs, "renamed", fill(release, answers), "a01_diagnostic_models (1).ipynb")
+    write(subs, "malformed", '{"cells": [ this is not json', a.notebook_name)
+    expected = {}
+    for student, nb, answered in simulated_class(master, release, CLASS_SIZE, seed=7):
+        write(subs, student, nb, a.notebook_name)
+        expected[student] = sum(p for q, p in A01_POINTS.items() if A01_NEEDS[q] <= answered)
+    run, rows = grade(subs, root, a.id)
+    return run, rows, expected
 
 
 def points(rows, student):
     return float(rows[student]["autograded_score"]), float(rows[student]["autograded_max"])
 
 
-def test_the_masters_solutions_score_full_marks(graded):
-    _, rows = graded
-    score, maximum = points(rows, "perfect")
-    assert maximum == 15 and score == 15, rows["perfect"]
+def test_the_masters_solutions_score_full_marks(a01_class):
+    _, rows, _ = a01_class
+    assert points(rows, "perfect") == (15, 15)
     assert float(rows["perfect"]["manual_max"]) == 5
 
 
-def test_the_untouched_release_scores_zero(graded):
-    _, rows = graded
+def test_the_untouched_release_scores_zero(a01_class):
+    _, rows, _ = a01_class
     assert points(rows, "untouched") == (0, 15)
 
 
-def test_one_wrong_answer_loses_exactly_that_questions_points(graded):
-    _, rows = graded
+def test_one_wrong_answer_loses_exactly_that_questions_points(a01_class):
+    _, rows, _ = a01_class
     assert points(rows, "wrong_q5") == (13, 15)
     assert rows["wrong_q5"]["q5_tests"] == "0"
-    others = [q for q in rows["perfect"] if q.startswith("q") and q != "q5_tests"]
-    assert others and all(rows["wrong_q5"][q] == rows["perfect"][q] for q in others)
+    others = [q for q in A01_POINTS if q != "q5_tests"]
+    assert all(rows["wrong_q5"][q] == rows["perfect"][q] for q in others)
 
 
-def test_a_renamed_notebook_is_still_graded(graded):
-    _, rows = graded
+def test_a_renamed_notebook_is_still_graded(a01_class):
+    _, rows, _ = a01_class
     assert points(rows, "renamed") == (15, 15)
 
 
-def test_a_malformed_notebook_is_reported_and_the_others_are_graded(graded):
-    run, rows = graded
+def test_a_malformed_notebook_is_reported_and_the_others_are_graded(a01_class):
+    run, rows, expected = a01_class
     assert run.returncode == 2
     assert rows["malformed"]["status"] == "malformed"
     assert "malformed not graded: a01_diagnostic_models.ipynb is not a readable notebook" in run.stderr
     assert "Traceback" not in run.stderr
-    assert sum(r["status"] == "graded" for r in rows.values()) == 4
+    assert sum(r["status"] == "graded" for r in rows.values()) == 4 + len(expected)
     assert "perfect" in run.stdout and "15/15" in run.stdout
+
+
+def test_a_simulated_class_scores_exactly_as_the_oracle_says(a01_class):
+    _, rows, expected = a01_class
+    got = {s: float(rows[s]["autograded_score"]) for s in expected}
+    assert got == {s: float(v) for s, v in expected.items()}
+    assert len(set(expected.values())) >= 5, "the simulated class should span many different scores"
+
+
+def test_a_rerun_grades_only_what_changed(a01_class, tmp_path):
+    run, rows, _ = a01_class
+    root = Path(next(line for line in run.stdout.splitlines() if line.startswith("grades written to")).split(" to ")[1]).parent.parent
+    again = subprocess.run([AUTOGRADER, "grade", "a01", "--course-root", str(root)], capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0
+    assert "0/" not in again.stderr.split("grading")[0]
+    rerun = {r["student_id"]: r for r in csv.DictReader((root / "grades" / "a01_diagnostic_models.csv").open())}
+    assert {s: r["autograded_score"] for s, r in rerun.items()} == {s: r["autograded_score"] for s, r in rows.items() if r["status"] == "graded"}
+
+
+OTHER = [a.id for a in course.all_assignments() if a.id != "a01_diagnostic_models"]
+
+
+@pytest.mark.parametrize("aid", OTHER)
+def test_every_other_assignment_grades_its_solutions_full_and_its_stubs_zero(tmp_path, aid):
+    a = course.find_assignment(aid)
+    release = released(a)
+    write(tmp_path / "subs", "perfect", fill(release, answer_cells(course.master_notebook(a))), a.notebook_name)
+    write(tmp_path / "subs", "untouched", release, a.notebook_name)
+    run, rows = grade(tmp_path / "subs", tmp_path / "course", aid)
+    assert run.returncode == 0, run.stderr[-2000:]
+    maximum = float(rows["perfect"]["autograded_max"])
+    assert maximum > 0 and points(rows, "perfect") == (maximum, maximum)
+    assert points(rows, "untouched") == (0, maximum)
