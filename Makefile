@@ -7,11 +7,13 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv notebooks release book instructor-book test datasets benchmark lock clean
+.PHONY: help venv notebooks release book instructor-book linkcheck test datasets benchmark lock clean
 
 help:
 	@echo "make book       build the student edition of the book into _build/html"
 	@echo "make test       run the whole test suite"
+	@echo "make instructor-book  the private instructor edition into _build/instructor/html"
+	@echo "make linkcheck  check external links (needs the internet)"
 	@echo "make notebooks  regenerate notebooks/ from their plain-text sources"
 	@echo "make benchmark  time and measure every lab and master"
 	@echo "make lock       rewrite constraints.txt from the current .venv"
@@ -38,14 +40,30 @@ _build/.cache-inputs: $(CACHE_INPUTS)
 	rm -rf _build/.jupyter_cache
 	@mkdir -p _build && touch $@
 
+# _build/html is written afresh (Sphinx never deletes a page dropped from the toc); the parsed pages and
+# the execution cache are kept, so a rebuild with nothing changed re-runs no notebook.
 book: $(STAMP) _build/.cache-inputs
+	rm -rf _build/html
 	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going .
 	@echo "The book: file://$(CURDIR)/_build/html/index.html"
+
+# The instructor edition (solutions, rubrics, guide): a separate site in its own folder. Keep it private.
+instructor-book: $(STAMP)
+	rm -rf _build/instructor
+	$(BIN)/jupyter-book build --warningiserror --nitpick --keep-going --path-output _build/instructor \
+		--config instructors/book/_config.yml --toc $(CURDIR)/instructors/book/_toc.yml instructors
+	mv _build/instructor/_build/html _build/instructor/html
+	@echo "The instructor edition (keep it private): file://$(CURDIR)/_build/instructor/html/index.html"
+
+# External links need the internet: not part of `make test`.
+linkcheck: $(STAMP)
+	$(BIN)/jupyter-book build --keep-going --builder custom --custom-builder linkcheck .
+	@echo "Report: _build/linkcheck/output.txt"
 
 # The tests read the built book, and nbval runs every lab and every master (solutions and hidden tests
 # must pass): the masters are converted into a scratch course root first.
 TEST_COURSE := _build/test-course
-test: $(STAMP) book
+test: $(STAMP) book instructor-book
 	rm -rf $(TEST_COURSE) && mkdir -p $(TEST_COURSE)/notebooks
 	$(BIN)/autograder release --all --course-root $(TEST_COURSE) --notebooks $(TEST_COURSE)/notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
@@ -56,7 +74,9 @@ datasets: $(STAMP)
 	bash datasets/rebuild.sh
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/bench_notebooks.py
+	$(BIN)/python benchmarks/bench_notebooks.py --book
+	$(BIN)/python benchmarks/bench_datasets.py
+	$(BIN)/python benchmarks/bench_grading.py
 
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable --exclude clinical-ai-course-kit > constraints.txt

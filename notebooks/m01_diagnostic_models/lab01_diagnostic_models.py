@@ -119,7 +119,7 @@ df["cad"] = (df["num"] > 0).astype(int)
 by_site = df.groupby("site")["cad"].agg(patients="size", with_cad="sum", prevalence="mean")
 by_site
 
-# %%
+# %% mystnb={"image": {"alt": "Bar chart of the percentage of referred patients with CAD on angiography at each of the four hospitals, labelled with the counts: Cleveland (highlighted in blue) and Hungary are below one half, VA Long Beach is about three quarters and Switzerland is over nine in ten."}}
 # extra code – bar chart of the prevalence of CAD at each hospital
 fig, ax = plt.subplots(figsize=(8, 4.5))
 bars = ax.bar(by_site.index, 100 * by_site["prevalence"], color=[BLUE, GREY, GREY, GREY])
@@ -239,7 +239,7 @@ print(f"In Cleveland, {by_pain.loc['typical angina', 'prevalence']:.0%} of patie
 # refer"; below it, "no CAD". Let us start with the usual default, 0.5, and see how the test patients fall
 # on either side of it.
 
-# %%
+# %% mystnb={"image": {"alt": "Two stacked histograms of the logistic regression's predicted probability of CAD for the Cleveland test patients, with a dashed line at the threshold 0.5: patients without CAD (top) cluster at low probabilities with a few to the right of the line, while patients with CAD (bottom) lie mostly to the right of the line, some of them to the left."}}
 THRESHOLD = 0.5
 
 # extra code – histograms of the predicted probabilities: patients without CAD above, with CAD below
@@ -457,7 +457,7 @@ print(f"Biggest gap between prediction and observation: {worst}, where specifici
 # The **area under the ROC curve (AUC)** sums up the whole curve in one number; the **average precision
 # (AP)** does the same for the PR curve. The dot on each curve is the threshold 0.5 we used above.
 
-# %%
+# %% mystnb={"image": {"alt": "Left, ROC curves (sensitivity against 1 minus specificity) of the logistic regression and the random forest on the Cleveland test patients, both far above the diagonal no-skill line; right, their precision-recall curves (PPV against sensitivity), both well above the no-skill line at the prevalence. The two models' curves nearly overlap, and a marker on each curve shows its operating point at threshold 0.5."}}
 models = {"Logistic regression": (p_logreg, BLUE, "-", "o"), "Random forest": (p_forest, VERMILION, "--", "s")}
 auc = {name: roc_auc_score(y_true, p) for name, (p, *_) in models.items()}
 ap = {name: average_precision_score(y_true, p) for name, (p, *_) in models.items()}
@@ -577,7 +577,7 @@ print(f"  misses {at_default['missed CAD per 1,000']:.0f} → {at_harm['missed C
 print(f"  and sends {at_default['unneeded angiograms per 1,000']:.0f} → "
       f"{at_harm['unneeded angiograms per 1,000']:.0f} patients without CAD for an angiogram.")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of the logistic regression's errors per 1,000 patients like Cleveland's at every threshold: missed CAD (false negatives) rises as the threshold goes up while unneeded angiograms (false positives) fall, the two curves crossing in the middle. Vertical lines mark the default threshold 0.5 and the threshold chosen from the harm ratio."}}
 # extra code – missed CAD and unneeded angiograms per 1,000 patients at every threshold
 thresholds = np.linspace(0.01, 0.99, 99)
 curves = pd.DataFrame([per_1000(y_true, p_logreg, t) for t in thresholds], index=thresholds)

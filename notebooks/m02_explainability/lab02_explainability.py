@@ -178,7 +178,7 @@ or_table = pd.DataFrame({"odds ratio": odds_ratios,
                          "for": [unit.get(name, "yes vs no") for name in X.columns]})
 or_table.sort_values("odds ratio", ascending=False)
 
-# %%
+# %% mystnb={"image": {"alt": "Horizontal bar chart of the logistic regression's odds ratio of CAD for each input, on a log scale centred on 1: male sex, no chest pain, exercise angina and ST depression raise the odds most, while a higher peak heart rate, high fasting sugar and non-anginal pain lower them."}}
 # extra code – the odds ratios on a log scale (a ratio of 2 and of 1/2 are the same distance from 1)
 ordered = odds_ratios.sort_values()
 fig, ax = plt.subplots(figsize=(8, 5.5))
@@ -235,7 +235,7 @@ for _ in range(10):
 print(f"By hand: the AUC falls by {np.mean(falls):.3f} on average when ST depression is shuffled.")
 print(f"permutation_importance says {perm.importances_mean[column]:.3f} (same method, other shuffles).")
 
-# %%
+# %% mystnb={"image": {"alt": "Horizontal bar chart of how much the random forest's AUC on the test patients falls when each input is shuffled, with lines of plus or minus one standard deviation over 10 shuffles: no chest pain and ST depression matter most, and the last few inputs are close to zero, their lines crossing it."}}
 # extra code – bar chart of permutation importance, with the spread over the 10 shuffles
 fig, ax = plt.subplots(figsize=(8, 5))
 order = perm_importance.index[::-1]
@@ -296,7 +296,7 @@ comparison = pd.DataFrame({"mean |SHAP| (points)": 100 * mean_abs_shap,
                            "permutation importance (AUC)": perm_importance[mean_abs_shap.index]})
 comparison
 
-# %%
+# %% mystnb={"image": {"alt": "SHAP bar chart of the random forest's mean absolute SHAP value for each input, in percentage points of risk: no chest pain and ST depression come first, followed by exercise angina, peak heart rate and age, with high fasting sugar last."}}
 # extra code – SHAP's bar plot of the mean |SHAP| values, in percentage points
 shap.plots.bar(in_points(shap_test), max_display=12, show=False)
 ax = plt.gca()
@@ -310,7 +310,7 @@ plt.show()
 # input's SHAP value for that patient (right = pushed the risk up), the colour is the input's value (red =
 # high, blue = low; for yes/no inputs, red = yes).
 
-# %%
+# %% mystnb={"image": {"alt": "SHAP beeswarm plot with one dot per test patient for each input, placed by its SHAP value in percentage points of risk and coloured by the input's value (red high, blue low): much ST depression, having no chest pain, exercise angina, a low peak heart rate, older age and male sex sit on the right, pushing the predicted risk of CAD up."}}
 # extra code – SHAP's beeswarm plot
 shap.plots.beeswarm(in_points(shap_test), max_display=12, show=False)
 ax = plt.gca()
@@ -336,7 +336,7 @@ plt.show()
 # The **waterfall plot** starts at the base value at the bottom and adds one input's SHAP value per bar
 # until it reaches Mr R.'s prediction at the top.
 
-# %%
+# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the average predicted risk at the bottom, one bar per input adds or takes away percentage points up to his predicted risk at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
 shap_mr_r = explainer(mr_r)[0, :, 1]
 assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP values do not add up"
 
@@ -486,7 +486,7 @@ for name in size_columns:
     print(f"  {name} alone: {perm_one[name]:.3f}")
 print(f"  the three sizes together: {size_together:.3f}")
 
-# %%
+# %% mystnb={"image": {"alt": "Two horizontal bar charts for the breast-cancer random forest. Left, permutation importance: radius, perimeter and area (orange) each look almost unimportant when shuffled alone, but the three sizes shuffled together give the largest fall in AUC of all; right, mean absolute SHAP spreads the credit among the three sizes, with mean concave points the largest single input."}}
 # extra code – SHAP for the breast-cancer forest: how the credit is shared among the three sizes
 breast_shap = shap.TreeExplainer(breast_forest)(B_test)[:, :, 1]
 shap_share = pd.Series(np.abs(breast_shap.values).mean(axis=0), index=B_test.columns)
@@ -558,7 +558,7 @@ shap_leaky = shap.TreeExplainer(leaky_forest)(X_leaky.loc[X_test.index])[:, :, 1
 leaky_importance = pd.Series(np.abs(shap_leaky.values).mean(axis=0), index=X_leaky.columns)
 print(f"AUC with the extra column: {auc_leaky:.3f} (without it: {auc_forest:.3f}).")
 
-# %%
+# %% mystnb={"image": {"alt": "SHAP bar chart of the leaky model's mean absolute SHAP value for each input: the angiography grade towers over every other input, all of which have small values."}}
 # extra code – SHAP bar plot of the leaky model
 shap.plots.bar(in_points(shap_leaky), max_display=8, show=False)
 ax = plt.gca()

@@ -166,7 +166,7 @@ by_sex.difference()
 # These rates come from small numbers, so we draw them with 95% confidence intervals (Wilson's method):
 # the range of rates compatible with what we saw.
 
-# %%
+# %% mystnb={"image": {"alt": "Two bar charts with 95% confidence intervals for the chest-pain model at threshold 0.5 on the test patients, each bar labelled with its counts. Left, the false-negative rate (patients with CAD who are missed) is higher in women than in men, with a wide interval for women; right, the false-positive rate (patients without CAD who are referred) is higher in men than in women."}}
 # extra code – FNR and FPR by sex with 95% confidence intervals
 def rate_with_ci(errors, total):
     ci = binomtest(int(errors), int(total)).proportion_ci(method="wilson")
@@ -224,7 +224,7 @@ for group in ["Female", "Male"]:
     print(f"{group}: mean predicted {p_test[in_group].mean():.0%}, observed {y_true[in_group].mean():.0%}")
 pd.concat(calibration, names=["sex", "bin"])
 
-# %%
+# %% mystnb={"image": {"alt": "Calibration plot of the observed share of patients with CAD against the mean predicted probability, in four groups of equal size for each sex, with the diagonal of perfect calibration and a dashed line at the threshold 0.5. The men's points lie close to the diagonal across the whole range; the women's points sit mostly at low predicted probabilities, left of the threshold, near or somewhat below the diagonal."}}
 # extra code – calibration curves by sex
 fig, ax = plt.subplots(figsize=(5.8, 5.6))
 ax.plot([0, 1], [0, 1], linestyle=":", color=GREY, label="perfect calibration")
@@ -245,9 +245,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Both curves follow the diagonal about as closely as a few dozen patients allow: for women and for men,
-# the model's probabilities mean what they say. So why does it miss more women? Because **fewer women
-# have CAD**, so more women with CAD have probabilities below the single threshold of 50%. A calibrated
+# The men's points lie close to the diagonal. The women's points sit mostly at low probabilities and, with
+# only a few dozen women in each group, scatter near or somewhat below it: where the model gave women a
+# higher risk, a little fewer of them had CAD than it predicted. On average, though, the model's
+# probabilities match what happened in both sexes (the table above: mean predicted and observed share side
+# by side), so unfair calibration does not explain the gap. So why does it miss more women? Because
+# **fewer women have CAD**, so more women with CAD have probabilities below the single threshold of 50%. A calibrated
 # model, one threshold and different prevalence give different error rates. Section 6 shows that this is
 # not an accident of this model.
 #
@@ -311,7 +314,7 @@ audit
 # measures the care people *received*, and G1 received less for the same illness. Obermeyer's figure makes
 # this visible: at the same model score, how sick are the patients of each group?
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of the mean true chronic need of patients in groups G0 and G1 by model score decile when the label is cost, with the enrolled top fifth (deciles 9 and 10) shaded: need rises with the score in both groups, but the G1 line lies above the G0 line at every decile."}}
 # extra code – true need by score decile and group (after Obermeyer et al. 2019, figure 1)
 fig, ax = plt.subplots(figsize=(8, 4.8))
 cost_programme = programme["cost"]
@@ -437,7 +440,7 @@ for (name, patients), predicted in calls.items():
 comparison = pd.DataFrame(rows).T.rename_axis(["approach", "patients"])
 comparison
 
-# %%
+# %% mystnb={"image": {"alt": "Grouped bar charts of the false-negative rate (missed CAD) in women and men for three approaches: the model at 0.5, ThresholdOptimizer and ExponentiatedGradient. On the training patients (left) both fixes bring the women's and men's rates close together; on the test patients (right) the women's rate stays well above the men's for all three approaches."}}
 # extra code – FNR by sex for each approach, training and test patients
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
 for ax, patients in zip(axes, ["training", "test"]):
@@ -493,7 +496,7 @@ for group in ["Female", "Male"]:
     assert np.isclose(implied_fpr(t.mean(), ppv_g, fnr_g), fp_g / (fp_g + tn_g)), "the identity should hold exactly"
     print(f"{group:6s}: prevalence {t.mean():.0%}, PPV {ppv_g:.0%}, FNR {fnr_g:.0%} -> FPR {fp_g / (fp_g + tn_g):.0%}")
 
-# %%
+# %% mystnb={"image": {"alt": "Line chart of the false-positive rate forced by the prevalence of CAD when PPV and FNR are held equal in every group (two green curves, for PPV 80% and 70% with FNR 20%), rising steeply as prevalence rises. Vertical lines at the prevalence in women and in men show that the same PPV and FNR force a much higher FPR in men than in women."}}
 # extra code – the FPR forced by prevalence when PPV and FNR are held equal
 prevalences = np.linspace(0.05, 0.9, 100)
 fig, ax = plt.subplots(figsize=(7.5, 4.8))
