@@ -14,9 +14,10 @@ Pages import it with ``from _helpers import ...`` (a page runs in its own folder
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -25,6 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # book/, for the figure style shared by all modules
+from _figures import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, pct, style  # noqa: E402,F401 (for the pages)
 
 SEED = 0
 SITES = ["Cleveland", "Hungary", "VA Long Beach", "Switzerland"]
@@ -41,10 +45,6 @@ LABELS = {
     "exang": "angina brought on by exercise (yes/no)",
     "oldpeak": "ST depression on exercise (mm)",
 }
-
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-BLUE, ORANGE, GREEN, VERMILION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-SKY, PURPLE, GREY = "#56B4E9", "#CC79A7", "#7F7F7F"
 
 
 def load_heart() -> pd.DataFrame:
@@ -136,39 +136,3 @@ def net_benefit(y, p, pt: float) -> float:
     c = counts(y, p, pt)
     n = len(np.asarray(y))
     return c["TP"] / n - c["FP"] / n * pt / (1 - pt)
-
-
-def style() -> None:
-    """Readable figures: large fonts, light grid, no top/right frame.
-
-    Also switches a notebook kernel to the inline backend: the book is built with
-    MPLBACKEND=Agg (Makefile), under which `plt.show()` would otherwise output no image.
-    """
-    try:
-        from IPython import get_ipython
-
-        ip = get_ipython()
-    except ImportError:  # extra code – plain Python, no IPython
-        ip = None
-    if ip is not None:
-        ip.run_line_magic("matplotlib", "inline")
-    plt.rcParams.update(
-        {
-            "figure.figsize": (6.4, 4.6),
-            "figure.dpi": 110,
-            "font.size": 12,
-            "axes.titlesize": 13,
-            "axes.labelsize": 12,
-            "legend.fontsize": 11,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "lines.linewidth": 2.2,
-        }
-    )
-
-
-def pct(x: float, digits: int = 0) -> str:
-    """0.719 -> '72%' (digits=0) or '71.9%' (digits=1)."""
-    return f"{100 * x:.{digits}f}%"

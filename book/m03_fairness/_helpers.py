@@ -14,9 +14,10 @@ Pages import it with ``from _helpers import ...`` (a page runs in its own folder
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame, count, false_negative_rate, false_positive_rate, selection_rate
@@ -28,15 +29,15 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # book/, for the figure style shared by all modules
+from _figures import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, pct, style  # noqa: E402,F401 (for the pages)
+
 SEED = 0
 THRESHOLD = 0.5
 NUMERIC = ["age", "trestbps", "thalach", "oldpeak"]   # years, mmHg, beats/min, mm of ST depression
 CATEGORICAL = ["sex", "cp", "exang"]                  # sex, chest-pain type, exercise angina
 FEATURES = NUMERIC + CATEGORICAL
 
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-BLUE, ORANGE, GREEN, VERMILION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-SKY, PURPLE, GREY = "#56B4E9", "#CC79A7", "#7F7F7F"
 SEX_COLOUR = {"Female": ORANGE, "Male": BLUE}
 SEX_WORD = {"Female": "women", "Male": "men"}
 
@@ -137,35 +138,3 @@ def implied_fpr(prevalence, ppv, fnr):
     """The FPR forced by a group's prevalence, PPV and FNR (Chouldechova 2017, eq. 2.6)."""
     prevalence = np.asarray(prevalence, dtype=float)
     return prevalence / (1 - prevalence) * (1 - ppv) / ppv * (1 - fnr)
-
-
-def style() -> None:
-    """Readable figures: large fonts, light grid, no top/right frame; inline backend in a kernel."""
-    try:
-        from IPython import get_ipython
-
-        ip = get_ipython()
-    except ImportError:  # extra code – plain Python, no IPython
-        ip = None
-    if ip is not None:
-        ip.run_line_magic("matplotlib", "inline")
-    plt.rcParams.update(
-        {
-            "figure.figsize": (6.4, 4.6),
-            "figure.dpi": 110,
-            "font.size": 12,
-            "axes.titlesize": 13,
-            "axes.labelsize": 12,
-            "legend.fontsize": 11,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "grid.alpha": 0.3,
-            "lines.linewidth": 2.2,
-        }
-    )
-
-
-def pct(x: float, digits: int = 0) -> str:
-    """0.719 -> '72%' (digits=0) or '71.9%' (digits=1)."""
-    return f"{100 * x:.{digits}f}%"
