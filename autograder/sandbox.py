@@ -144,15 +144,30 @@ class Watchdog(threading.Thread):
             elif len(tree) > self.limits.processes:
                 self.reason = f"the notebook started more than {self.limits.processes} processes"
             if self.reason:
-                for p in reversed(tree):
-                    try:
-                        p.kill()
-                    except psutil.Error:
-                        pass
+                self.kill_tree()
                 return
 
     def stop(self):
         self._stop_event.set()
+
+    def kill_tree(self):
+        """End the kernel and everything it started. nbclient leaves a kernel it did not create running,
+        so this runs after every notebook, not only when a limit is crossed."""
+        import psutil
+
+        if self.root_pid is None:
+            return
+        try:
+            root = psutil.Process(self.root_pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for p in reversed(tree):
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(tree, timeout=5)
 
 
 def _executor_class(limits: Limits):
@@ -228,6 +243,7 @@ def execute(payload: dict) -> dict:
             stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
         finally:
             watchdog.stop()
+            watchdog.kill_tree()
         if stopped:
             _mark_unfinished(nb, executor.finished, stopped)
     return {"notebook": nbformat.writes(nb), "stopped": stopped,

@@ -8,6 +8,7 @@ grader: for assignment 1, which answer cells each test depends on.
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,51 @@ def test_every_other_assignment_grades_its_solutions_full_and_its_stubs_zero(tmp
     maximum = float(rows["perfect"]["autograded_max"])
     assert maximum > 0 and points(rows, "perfect") == (maximum, maximum)
     assert points(rows, "untouched") == (0, maximum)
+
+
+def test_an_existing_dask_cluster_grades_the_same(tmp_path):
+    """--scheduler sends the work to a running Dask cluster (here one on loopback) instead of a local one."""
+    from distributed import LocalCluster
+
+    a = course.find_assignment("a01")
+    release = released(a)
+    write(tmp_path / "subs", "perfect", fill(release, answer_cells(course.master_notebook(a))), a.notebook_name)
+    write(tmp_path / "subs", "untouched", release, a.notebook_name)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        run = subprocess.run([AUTOGRADER, "grade", "a01", "--submissions", str(tmp_path / "subs"), "--course-root",
+                              str(tmp_path / "course"), "--scheduler", cluster.scheduler_address],
+                             capture_output=True, text=True, timeout=600)
+        executed_there = cluster.scheduler_info()["workers"]
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "course" / "grades" / f"{a.id}.csv").open())}
+    assert points(rows, "perfect") == (15, 15) and points(rows, "untouched") == (0, 15)
+    assert executed_there, "the cluster had no worker"
+
+
+def test_a_run_killed_half_way_resumes_and_keeps_what_it_graded(tmp_path):
+    import json
+    import signal
+    import time
+
+    a = course.find_assignment("a01")
+    master, release = course.master_notebook(a), released(a)
+    for student, nb, _ in simulated_class(master, release, 6, seed=11):
+        write(tmp_path / "subs", student, nb, a.notebook_name)
+    root = tmp_path / "course"
+    cmd = [AUTOGRADER, "grade", "a01", "--submissions", str(tmp_path / "subs"), "--course-root", str(root), "--workers", "1"]
+    first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    state = root / "grading-state" / a.id
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and len(list(state.glob("*.json"))) < 2 and first.poll() is None:
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGKILL)  # the instructor's laptop dies mid-run
+    first.wait()
+    done = {p.stem: p.stat().st_mtime_ns for p in state.glob("*.json")}
+    assert 2 <= len(done) < 6, f"the kill came too late or too early to test resuming: {len(done)} graded"
+    statuses = {s: json.loads((state / f"{s}.json").read_text())["status"] for s in done}
+    assert set(statuses.values()) == {"graded"}
+    second = subprocess.run(cmd[:3] + ["--course-root", str(root)], capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert all((state / f"{s}.json").stat().st_mtime_ns == t for s, t in done.items()), "work already done was redone"
+    rows = {r["student_id"]: r for r in csv.DictReader((root / "grades" / f"{a.id}.csv").open())}
+    assert len(rows) == 6 and all(r["status"] == "graded" for r in rows.values())
