@@ -23,11 +23,11 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 1: Judging a diagnostic model
 #
-# **The patient.** Mrs D., 58, comes to your clinic with three weeks of chest discomfort on exertion.
+# **The patient.** Mrs K., 58, comes to your clinic with three weeks of chest discomfort on exertion.
 # Her ECG at rest is normal. A colleague has built a model on the Cleveland Clinic patients of the UCI
 # Heart Disease study that estimates the probability of coronary artery disease (CAD, at least one major
 # vessel narrowed by more than 50% on angiography) from routinely collected findings. Should its output
-# change what you do for Mrs D.: refer her for angiography, or reassure her?
+# change what you do for Mrs K.: refer her for angiography, or reassure her?
 #
 # In this assignment you judge that model the way you would judge any diagnostic test.
 #
@@ -259,7 +259,7 @@ assert abs(float(spec_05) - _spec) < 1e-9, "spec_05 does not match the model's s
 # ## Question 5: the PPV at your clinic (2 points)
 #
 # The Cleveland patients were referred for angiography, so CAD was common among them. In your primary-care
-# chest-pain clinic, suppose 10 in 100 patients like Mrs D. have CAD. Assume the model keeps the
+# chest-pain clinic, suppose 10 in 100 patients like Mrs K. have CAD. Assume the model keeps the
 # sensitivity and specificity you found at 0.5. Store in `ppv_clinic` the probability that a patient the
 # model flags at your clinic really has CAD (a fraction). Hint: think of 1,000 patients at your clinic.
 
