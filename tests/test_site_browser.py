@@ -4,7 +4,8 @@ Reads the already-built `_build/html` (`make book`), served on 127.0.0.1. Every 
 must load without a console error, a missing image or a broken internal link; next/previous and the
 sidebar reach every page; search works; a released assignment can be downloaded as the student
 version; launch buttons open student copies; and axe-core finds no serious or critical accessibility
-problem in the content of any page, in the light and the dark theme. Screenshots go to
+problem in the content of any page, in the light and the dark theme; formulas are typeset by the copy of
+MathJax in the site. Screenshots go to
 `_build/screenshots/` (kept by CI).
 
 The browser never reaches the network: every request that does not go to the local server is
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urldefrag, urlparse
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import REPO, SCREENSHOTS, source_of, toc_docnames
 from leaks import MARKERS, find_leaks, secret_lines
@@ -444,8 +446,40 @@ def test_screenshots_of_home_chapter_and_assignment(page, visits, site_url, tmp_
     assert not blank, f"blank screenshots: {blank} (in {SCREENSHOTS})"
 
 
-def test_no_request_left_the_machine_except_known_assets(offline):
-    """Pages may reference a CDN (MathJax); the browser was kept offline, so record what was asked for."""
+_TYPESET = """() => MathJax.startup.promise.then(() => {
+  const math = [...document.querySelectorAll('article .math')];
+  return {math: math.length, typeset: math.filter(m => m.querySelector('mjx-container')).length,
+          errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+          script: [...document.scripts].map(s => s.src).filter(src => /mathjax/i.test(src))};
+})"""
+
+
+def _pages_with_formulas(site_dir) -> list[str]:
+    return [d for d in TOC if 'class="math' in (site_dir / f"{d}.html").read_text(encoding="utf-8", errors="replace")]
+
+
+def test_formulas_render_offline_from_the_site(page, site_url, site_dir):
+    """A reader with no internet still sees formulas: MathJax is loaded from the site itself (the browser
+    here cannot reach any other host) and typesets every formula on every page that has one, without error."""
+    pages = _pages_with_formulas(site_dir)
+    assert len(pages) >= 3, f"only {pages} have formulas: is dollarmath still enabled in _config.yml?"
+    problems = []
+    for docname in pages:
+        page.goto(url_of(site_url, docname), wait_until="load")
+        try:
+            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=10_000)
+        except PlaywrightTimeout:
+            scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(src => /mathjax/i.test(src))")
+            pytest.fail(f"{docname}: MathJax did not load from {scripts} (is _static/mathjax/ in the site?)", pytrace=False)
+        found = page.evaluate(_TYPESET)
+        if not all(src.startswith(site_url) for src in found["script"]):
+            problems.append(f"{docname}: MathJax comes from {found['script']}")
+        if found["typeset"] != found["math"] or found["errors"]:
+            problems.append(f"{docname}: {found['typeset']} of {found['math']} formulas typeset; errors {found['errors']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_request_left_the_machine(offline, visits):
+    """Every asset a page loads is in the site: nothing was asked of another host while every page was opened."""
     hosts = sorted({urlparse(u).netloc for u in offline.blocked})
-    unexpected = [h for h in hosts if h not in {"cdn.jsdelivr.net", "unpkg.com"}]
-    assert not unexpected, f"pages load assets from {unexpected}; ship them in the site instead"
+    assert not hosts, f"pages load assets from {hosts}; ship them in the site instead: {offline.blocked[:5]}"
