@@ -164,7 +164,7 @@ def _sanitise_api(root: Path):
     # nbgrader's sanitising step only; nothing is executed. nbgrader's last sanitiser, CheckCellMetadata,
     # is left out here and below: `normalise` has already given every grade cell the released notebook's
     # metadata, which nbgrader validated when it generated the release, so the check can never fail; it
-    # re-checks the JSON schema for every cell of every notebook and was a quarter of the grader's own CPU.
+    # re-checks the JSON schema for every cell of every notebook (a quarter of the main process's time under cProfile).
     return _api(root, score=[], sanitize=[ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells])
 
 
