@@ -1,0 +1,687 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lab 3: Why does the model say this patient is at high risk?
+#
+# **The patient.** Mr R. is 57. He has no chest pain: he was sent for an exercise ECG before a knee
+# operation. On the treadmill his heart rate peaked at 125 beats per minute, he had no angina, and his ST
+# segment fell by 2 mm. His blood pressure is 130 mmHg systolic and his cholesterol 240 mg/dL.
+#
+# **The decision.** A model flags him as **high risk of coronary artery disease (CAD)**. Do you act on
+# the flag (refer him for coronary angiography and postpone his knee operation), or not? Before you act
+# on a flag you want to know *why* the model raised it, and whether that reason makes clinical sense.
+#
+# **What each kind of error costs.**
+#
+# - Acting on a **false alarm**: an invasive angiogram he did not need, with its risks (bleeding, contrast
+#   injury to the kidneys, rarely stroke), and a delayed operation.
+# - Ignoring a **true flag**: untreated coronary disease going into surgery, a setting in which a heart
+#   attack is a known complication.
+#
+# **In this lab (about 45 minutes) you will:**
+#
+# 1. fit two models on 303 Cleveland patients who all had angiography: a logistic regression and a random
+#    forest;
+# 2. read the logistic regression's **odds ratios**;
+# 3. measure **permutation importance**: how much worse the forest gets when one input is scrambled;
+# 4. compute **SHAP values** for the forest: which inputs matter across all patients (global), and which
+#    pushed Mr R.'s risk up or down (local);
+# 5. see two ways explanations mislead: **correlated inputs** and **leakage** (an input that already
+#    contains the answer);
+# 6. put one patient's explanation into plain words.
+#
+# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
+# skip them.
+
+# %%
+# Run this cell to set up the notebook, but please don't change it.
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import shap
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from clinical_data import load
+
+SEED = 0  # every random step below uses this seed, so you get the same numbers every time
+
+# extra code – readable figures in colours that colour-blind readers can tell apart (Okabe–Ito palette)
+plt.rcParams.update(
+    {"figure.dpi": 100, "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
+)
+BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
+pd.set_option("display.precision", 3)
+print("Ready.")
+
+# %% [markdown]
+# ## 1. The patients and two models
+#
+# We use the 303 Cleveland Clinic patients of the UCI Heart Disease data (Detrano et al., *Am J Cardiol*
+# 1989), all referred for coronary angiography, our reference standard. We keep only what is known
+# **before** the angiogram: the history, a blood test and the exercise ECG. Each input becomes a number
+# the models can use: yes/no becomes 1/0, and the type of chest pain becomes three yes/no columns
+# (a patient with typical angina has 0 in all three: typical angina is the *reference*).
+
+# %%
+heart = load("heart_disease")
+cleveland = heart[heart["site"] == "Cleveland"].reset_index(drop=True)
+
+
+def encode(df):
+    """The inputs as numbers, one row per patient (yes = 1, no = 0)."""
+    yes = {"True": 1, "False": 0, True: 1, False: 0}
+    return pd.DataFrame({
+        "age": df["age"].astype(float),                        # years
+        "male": (df["sex"] == "Male").astype(int),
+        "atypical_angina": (df["cp"] == "atypical angina").astype(int),
+        "non_anginal_pain": (df["cp"] == "non-anginal").astype(int),
+        "no_chest_pain": (df["cp"] == "asymptomatic").astype(int),
+        "resting_bp": df["trestbps"].astype(float),            # mmHg systolic
+        "cholesterol": df["chol"].astype(float),               # mg/dL
+        "high_fasting_sugar": df["fbs"].map(yes).astype(int),  # fasting glucose > 120 mg/dL
+        "max_heart_rate": df["thalach"].astype(float),         # peak on the treadmill, beats/min
+        "exercise_angina": df["exang"].map(yes).astype(int),   # angina brought on by the treadmill
+        "st_depression": df["oldpeak"].astype(float),          # mm
+    })
+
+
+X = encode(cleveland)
+y = (cleveland["num"] > 0).astype(int)  # 1 = CAD on angiography
+print(f"{len(X)} patients, {y.sum()} with CAD ({y.mean():.0%}); {X.shape[1]} inputs.")
+X.head()
+
+# %% [markdown]
+# We keep a third of the patients aside as a **test set** (stratified: the same share with CAD in both
+# parts), then fit the two models on the other two thirds:
+#
+# - a **logistic regression**: a weighted sum of the inputs turned into a probability, like many clinical
+#   risk scores;
+# - a **random forest**: 200 decision trees, each grown on a random sample of patients; the forest's
+#   probability is the average of the trees' answers.
+
+# %%
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=1 / 3, stratify=y, random_state=SEED)
+
+logreg = LogisticRegression(C=np.inf, solver="newton-cholesky")  # C=np.inf: a plain, unpenalised fit
+logreg.fit(X_train, y_train)
+forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
+forest.fit(X_train, y_train)
+
+auc_logreg = roc_auc_score(y_test, logreg.predict_proba(X_test)[:, 1])
+auc_forest = roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1])
+print(f"Test patients: {len(y_test)}. AUC: logistic regression {auc_logreg:.2f}, random forest {auc_forest:.2f}.")
+
+# %% [markdown]
+# Both models rank patients about equally well (the AUC is the chance that a random patient with CAD
+# gets a higher score than a random patient without; Module 1). Now Mr R.:
+
+# %%
+mr_r = pd.DataFrame([{
+    "age": 57, "male": 1, "atypical_angina": 0, "non_anginal_pain": 0, "no_chest_pain": 1,
+    "resting_bp": 130, "cholesterol": 240, "high_fasting_sugar": 0,
+    "max_heart_rate": 125, "exercise_angina": 0, "st_depression": 2.0,
+}])
+p_mr_r = forest.predict_proba(mr_r)[0, 1]
+print(f"Random forest:       Mr R.'s probability of CAD is {p_mr_r:.0%}.")
+print(f"Logistic regression: Mr R.'s probability of CAD is {logreg.predict_proba(mr_r)[0, 1]:.0%}.")
+print(f"(Among the Cleveland training patients, {y_train.mean():.0%} had CAD.)")
+
+# %% [markdown]
+# ## 2. What an explanation is, and what it is not
+#
+# An *explanation* of a model describes **how the model uses its inputs**: which inputs move its output,
+# in which direction, by how much. It answers "why did the **model** say this?", not "why does the
+# **patient** have this disease?". Three things to keep in mind throughout:
+#
+# - **Not causation.** The model learned associations in 303 referred patients. An input can matter to the
+#   model because it is a marker of something else (how patients were referred, which tests were done),
+#   not a cause. Changing the input (lowering a number with a drug) need not change the risk.
+# - **About the model, not the truth.** A faithful explanation of a wrong model is still an explanation of
+#   a wrong model.
+# - **Many kinds.** Global explanations describe the model over all patients; local ones describe one
+#   prediction. Different methods answer different questions and can disagree (Ghassemi, Oakden-Rayner &
+#   Beam, *Lancet Digit Health* 2021).
+#
+# ## 3. Odds ratios of the logistic regression
+#
+# A logistic regression adds up `coefficient × input` to give the **log-odds** of CAD. So `exp(coefficient)`
+# is an **odds ratio (OR)**: how many times the odds of CAD are multiplied when that input goes up by one
+# unit *and every other input stays the same*. A yes/no input's OR compares yes with no; for a number we
+# choose a step that means something clinically (10 years, 10 beats per minute).
+
+# %%
+per_step = {"age": 10, "resting_bp": 10, "cholesterol": 50, "max_heart_rate": 10}  # units per step; others 1
+steps = np.array([per_step.get(name, 1) for name in X.columns])
+odds_ratios = pd.Series(np.exp(logreg.coef_[0] * steps), index=X.columns)
+
+# extra code – a readable table, sorted from "raises the odds most" to "lowers them most"
+unit = {"age": "per 10 years", "resting_bp": "per 10 mmHg", "cholesterol": "per 50 mg/dL",
+        "max_heart_rate": "per 10 beats/min", "st_depression": "per 1 mm"}
+or_table = pd.DataFrame({"odds ratio": odds_ratios,
+                         "for": [unit.get(name, "yes vs no") for name in X.columns]})
+or_table.sort_values("odds ratio", ascending=False)
+
+# %% mystnb={"image": {"alt": "Horizontal bar chart of the logistic regression's odds ratio of CAD for each input, on a log scale centred on 1: male sex, no chest pain, exercise angina and ST depression raise the odds most, while a higher peak heart rate, high fasting sugar and non-anginal pain lower them."}}
+# extra code – the odds ratios on a log scale (a ratio of 2 and of 1/2 are the same distance from 1)
+ordered = odds_ratios.sort_values()
+fig, ax = plt.subplots(figsize=(8, 5.5))
+colours = [VERMILION if v > 1 else BLUE for v in ordered]
+ax.barh([f"{name} ({unit.get(name, 'yes vs no')})" for name in ordered.index], np.log2(ordered), color=colours)
+ax.axvline(0, color="black", linewidth=1)
+ticks = [0.25, 0.5, 1, 2, 4, 8]
+ax.set_xticks(np.log2(ticks), [f"{t:g}" for t in ticks])
+ax.set_title("Logistic regression: odds ratio of CAD for each input")
+ax.set_xlabel("odds ratio (log scale; right of 1 = higher odds of CAD)")
+ax.set_ylabel("input")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Read one as a clinician would. The OR for `st_depression` means: *for two patients alike in every other
+# input, one with 1 mm more ST depression on the treadmill, the odds of CAD are about that many times
+# higher.* Two cautions, both of which matter again in section 7:
+#
+# - "Every other input stays the same" is a thought experiment. If two inputs always move together, it is
+#   an experiment no patient can be in.
+# - An OR multiplies **odds**, not probability. A doubling of the odds moves a probability of 10% to 18%,
+#   but a probability of 50% to 67%.
+#
+# Why not simply compare the sizes of the ORs? Because they depend on the step we chose (per 10 beats/min
+# or per 1?). We need a measure in the same units for every input. Here are two.
+#
+# ## 4. Permutation importance: what if we scramble one input?
+#
+# Take the test patients and shuffle one column (say, everyone's cholesterol), leaving the rest alone. If
+# the model relied on that input, its AUC falls; if not, nothing changes. Repeat the shuffle 10 times and
+# average (Breiman, *Machine Learning* 2001). scikit-learn's `permutation_importance` does this for every
+# input.
+
+# %%
+perm = permutation_importance(forest, X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
+perm_importance = pd.Series(perm.importances_mean, index=X.columns).sort_values(ascending=False)
+perm_importance.rename("fall in AUC when shuffled").to_frame()
+
+# %% [markdown]
+# Let us check what `permutation_importance` does by doing it by hand for one input: shuffle
+# `st_depression` 10 times and average the fall in AUC. Our shuffles are other random ones than
+# scikit-learn's, so the two averages differ: with 10 shuffles of about 100 patients, permutation
+# importance is noisy. Keep that in mind before you read much into small differences.
+
+# %%
+rng = np.random.RandomState(SEED)
+falls = []
+column = list(X.columns).index("st_depression")
+for _ in range(10):
+    shuffled = X_test.copy()
+    shuffled["st_depression"] = X_test["st_depression"].to_numpy()[rng.permutation(len(X_test))]
+    falls.append(auc_forest - roc_auc_score(y_test, forest.predict_proba(shuffled)[:, 1]))
+print(f"By hand: the AUC falls by {np.mean(falls):.3f} on average when ST depression is shuffled.")
+print(f"permutation_importance says {perm.importances_mean[column]:.3f} (same method, other shuffles).")
+
+# %% mystnb={"image": {"alt": "Horizontal bar chart of how much the random forest's AUC on the test patients falls when each input is shuffled, with lines of plus or minus one standard deviation over 10 shuffles: no chest pain and ST depression matter most, and the last few inputs are close to zero, their lines crossing it."}}
+# extra code – bar chart of permutation importance, with the spread over the 10 shuffles
+fig, ax = plt.subplots(figsize=(8, 5))
+order = perm_importance.index[::-1]
+spread = pd.Series(perm.importances_std, index=X.columns)[order]
+ax.barh(order, perm_importance[order], xerr=spread, color=BLUE, ecolor=GREY)
+ax.axvline(0, color="black", linewidth=1)
+ax.set_title("Random forest: how much the AUC falls when one input is shuffled")
+ax.set_xlabel("fall in AUC on the test patients (bar = mean, line = ± 1 SD over 10 shuffles)")
+ax.set_ylabel("input")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Permutation importance is a **global** measure: one number per input, for the model as a whole, on these
+# test patients. It says nothing about Mr R. in particular, and, with only about 100 test patients, small
+# values are within the noise (look at the error lines).
+#
+# ## 5. SHAP: sharing out one prediction among the inputs
+#
+# SHAP (Lundberg & Lee, *NeurIPS* 2017) starts from the **base value**, the model's average prediction
+# over the training patients, and gives each input a share of the difference between the base value and
+# this patient's prediction:
+#
+# $$\text{prediction} = \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} + \dots + \text{SHAP}_\text{ST depression}$$
+#
+# For our forest, predictions are probabilities, so each SHAP value is a number of **percentage points**
+# that input added to (or took away from) this patient's risk. The shares come from game theory (Shapley
+# values): each input gets its average contribution over all the orders in which inputs could be added.
+# For tree models, `shap.TreeExplainer` computes them exactly and fast (Lundberg et al., *Nat Mach Intell*
+# 2020).
+
+# %%
+explainer = shap.TreeExplainer(forest)
+shap_test = explainer(X_test)[:, :, 1]  # [:, :, 1]: the SHAP values for the probability of CAD (class 1)
+base_value = shap_test.base_values[0]
+print(f"Base value: {base_value:.3f} (the average predicted risk; {y_train.mean():.3f} of training patients had CAD)")
+
+# The SHAP values of every test patient add up to that patient's prediction:
+p_test = forest.predict_proba(X_test)[:, 1]
+assert np.allclose(shap_test.base_values + shap_test.values.sum(axis=1), p_test), "SHAP values do not add up"
+print("Checked: base value + sum of SHAP values = the forest's probability, for every test patient.")
+
+
+def in_points(explanation):
+    """extra code – the same SHAP values in percentage points (× 100), for SHAP's plots."""
+    return shap.Explanation(values=100 * explanation.values, base_values=100 * explanation.base_values,
+                            data=explanation.data, feature_names=explanation.feature_names)
+
+# %% [markdown]
+# ### Global: which inputs matter across patients?
+#
+# Averaging the **size** of each input's SHAP values (ignoring the sign) over the test patients gives a
+# global importance, in percentage points.
+
+# %%
+mean_abs_shap = pd.Series(np.abs(shap_test.values).mean(axis=0), index=X.columns).sort_values(ascending=False)
+comparison = pd.DataFrame({"mean |SHAP| (points)": 100 * mean_abs_shap,
+                           "permutation importance (AUC)": perm_importance[mean_abs_shap.index]})
+comparison
+
+# %% mystnb={"image": {"alt": "SHAP bar chart of the random forest's mean absolute SHAP value for each input, in percentage points of risk: no chest pain and ST depression come first, followed by exercise angina, peak heart rate and age, with high fasting sugar last."}}
+# extra code – SHAP's bar plot of the mean |SHAP| values, in percentage points
+shap.plots.bar(in_points(shap_test), max_display=12, show=False)
+ax = plt.gca()
+ax.set_title("Random forest: average size of each input's SHAP value")
+ax.set_xlabel("mean |SHAP value| (percentage points of risk)")
+ax.set_ylabel("input")
+plt.show()
+
+# %% [markdown]
+# The **beeswarm plot** shows every test patient as one dot per input: the horizontal position is that
+# input's SHAP value for that patient (right = pushed the risk up), the colour is the input's value (red =
+# high, blue = low; for yes/no inputs, red = yes).
+
+# %% mystnb={"image": {"alt": "SHAP beeswarm plot with one dot per test patient for each input, placed by its SHAP value in percentage points of risk and coloured by the input's value (red high, blue low): much ST depression, having no chest pain, exercise angina, a low peak heart rate, older age and male sex sit on the right, pushing the predicted risk of CAD up."}}
+# extra code – SHAP's beeswarm plot
+shap.plots.beeswarm(in_points(shap_test), max_display=12, show=False)
+ax = plt.gca()
+ax.set_title("Random forest: each dot is one test patient")
+ax.set_xlabel("SHAP value (percentage points added to the risk of CAD)")
+ax.set_ylabel("input")
+plt.show()
+
+# %% [markdown]
+# How to read it, row by row: for `st_depression`, red dots (much ST depression) sit on the right (higher
+# risk) and blue dots on the left. That matches cardiology. For `max_heart_rate`, blue dots (a low peak
+# heart rate) sit on the right: patients who could not reach a high heart rate were more often found to
+# have CAD.
+#
+# Now look at `no_chest_pain`: **having no chest pain pushes the risk up.** Is that medicine? No: in this
+# data set, patients with no chest pain who were nonetheless sent for angiography must have had other
+# strong reasons to be referred, and most of them had CAD. The explanation faithfully shows what the
+# model learned, and what it learned is partly **how patients came to be referred**. An explanation can
+# show you a problem; it does not fix it.
+#
+# ### Local: why Mr R.?
+#
+# The **waterfall plot** starts at the base value at the bottom and adds one input's SHAP value per bar
+# until it reaches Mr R.'s prediction at the top.
+
+# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the average predicted risk at the bottom, one bar per input adds or takes away percentage points up to his predicted risk at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
+shap_mr_r = explainer(mr_r)[0, :, 1]
+assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP values do not add up"
+
+# extra code – SHAP's waterfall plot, in percentage points
+shap.plots.waterfall(in_points(shap_mr_r), max_display=12, show=False)
+ax = plt.gca()
+ax.set_title(f"Mr R.: from the average risk to his risk of {p_mr_r:.0%}")
+ax.set_xlabel("risk of CAD (%)")
+ax.set_ylabel("input = Mr R.'s value")
+plt.show()
+
+# %%
+mr_r_table = pd.DataFrame({"Mr R.'s value": mr_r.iloc[0], "SHAP (points)": 100 * shap_mr_r.values},
+                          index=X.columns).sort_values("SHAP (points)", ascending=False)
+mr_r_table
+
+# %% [markdown]
+# Read the waterfall as a sentence: *"The average risk in the patients the model learned from is the
+# base value at the bottom; Mr R.'s ST depression, his low peak heart rate, the absence of chest pain and his age add to it;
+# the absence of angina on the treadmill takes some away."* Then ask, as a clinician: **do these reasons
+# make sense for him?** The ST depression does. "No chest pain raises the risk" is the referral artefact
+# we met above: for a man sent for a routine pre-operative test, it is the wrong way round.
+#
+# **📝 Your turn 1.** Which input pushed **Mr R.'s** risk **up** the most? Type its column name as text,
+# for example `"age"`.
+
+# %%
+my_top_input = None  # Write your answer here, in quotes.
+
+# %%
+"""Check that your answer names the input that raised Mr R.'s risk most (prints a hint, never the answer)."""
+if my_top_input is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_top_input, str) or my_top_input not in X.columns:
+    print("Not quite: give one of the column names of X, in quotes, for example \"age\".")
+elif my_top_input == mr_r_table["SHAP (points)"].idxmax():
+    print("Correct ✔ It has the largest positive SHAP value: the longest bar pointing right in the waterfall.")
+elif mr_r_table.loc[my_top_input, "SHAP (points)"] < 0:
+    print("Not quite: that input LOWERED Mr R.'s risk (its SHAP value is negative). Look for the largest "
+          "positive value.")
+elif my_top_input == mean_abs_shap.idxmax():
+    print("Not quite: that input matters most ON AVERAGE over the test patients (global). The question is "
+          "about Mr R. alone (local): use his waterfall or mr_r_table.")
+else:
+    print("Not quite: that input raised his risk, but another raised it more. Sort by his SHAP values.")
+
+# %% [markdown]
+# ## 6. Three explanations side by side
+#
+# We now have three rankings of the inputs: the logistic regression's odds ratios (per step we chose),
+# the forest's permutation importance, and the forest's mean |SHAP|. They answer different questions:
+#
+# | method | question it answers | model |
+# |---|---|---|
+# | odds ratio | how are the odds multiplied per step of this input, others held fixed? | logistic regression only |
+# | permutation importance | how much worse does the model rank patients without this input's information? | any model, global |
+# | SHAP | how many points did this input add to this patient's risk? | any model (fast for trees), global and local |
+
+# %%
+rank = pd.DataFrame({
+    "SHAP rank": mean_abs_shap.rank(ascending=False).astype(int),
+    "permutation rank": perm_importance.rank(ascending=False, method="first").astype(int),
+    "odds ratio, size of effect rank": np.abs(np.log(odds_ratios)).rank(ascending=False).astype(int),
+}).sort_values("SHAP rank")
+rank
+
+# %% [markdown]
+# The top inputs broadly agree; the order of the others shifts. The odds-ratio column depends on the steps
+# we chose, and permutation importance on a few random shuffles of about 100 patients. No ranking is "the"
+# importance.
+#
+# ## 7. Pitfall 1: correlated inputs
+#
+# When two inputs carry the same information, a model can use either, both, or a mixture, and
+# explanations that look at one input at a time are misled. The Wisconsin breast-cancer data (569 fine-needle
+# aspirates; Street, Wolberg & Mangasarian 1993) has a textbook case: the **radius**, **perimeter** and
+# **area** of the cell nuclei are geometry of the same circles.
+
+# %%
+breast = load("breast_cancer")
+malignant = (breast["diagnosis"] == "malignant").astype(int)
+size_columns = ["mean_radius", "mean_perimeter", "mean_area"]
+other_columns = ["mean_texture", "mean_concave_points", "mean_smoothness"]
+print(f"{len(breast)} aspirates, {malignant.mean():.0%} malignant.")
+breast[size_columns].corr().round(3)
+
+# %% [markdown]
+# Correlations of 0.99: knowing one, you know the others. Watch what this does to the odds ratios. We fit
+# two logistic regressions on standardised inputs (so each OR is **per standard deviation**): one with
+# the radius only, one with radius, perimeter and area.
+
+# %%
+B_train, B_test, m_train, m_test = train_test_split(
+    breast[size_columns + other_columns], malignant, test_size=1 / 3, stratify=malignant, random_state=SEED
+)
+
+
+def odds_ratios_per_sd(columns):
+    """A plain logistic regression on standardised inputs; odds ratio per SD of each input."""
+    scaler = StandardScaler().fit(B_train[columns])
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky").fit(scaler.transform(B_train[columns]), m_train)
+    auc = roc_auc_score(m_test, model.predict_proba(scaler.transform(B_test[columns]))[:, 1])
+    return pd.Series(np.exp(model.coef_[0]), index=columns), auc
+
+
+or_radius_only, auc_radius_only = odds_ratios_per_sd(["mean_radius"] + other_columns)
+or_all_three, auc_all_three = odds_ratios_per_sd(size_columns + other_columns)
+print(f"AUC with radius only: {auc_radius_only:.3f}; with radius, perimeter and area: {auc_all_three:.3f}")
+pd.DataFrame({"radius only": or_radius_only, "radius + perimeter + area": or_all_three}).loc[size_columns]
+
+# %% [markdown]
+# With the radius alone, a bigger nucleus means much higher odds of cancer, as pathologists would expect.
+# Add perimeter and area and the model predicts just as well, but the OR for the radius falls **below 1**:
+# read naively, "bigger nuclei are *protective*". The perimeter's OR is close to 0 and the area's is
+# enormous. None of this is biology: "a bigger radius with the same perimeter and area" is geometrically
+# impossible, so the model is free to share the effect among the three in any way that fits, even with
+# opposite signs.
+#
+# Now the random forest with all three sizes, and its permutation importance, one input at a time and
+# then with the three sizes **shuffled together**.
+
+# %%
+breast_forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
+breast_forest.fit(B_train, m_train)
+auc_breast = roc_auc_score(m_test, breast_forest.predict_proba(B_test)[:, 1])
+one_at_a_time = permutation_importance(breast_forest, B_test, m_test, scoring="roc_auc", n_repeats=10,
+                                       random_state=SEED)
+perm_one = pd.Series(one_at_a_time.importances_mean, index=B_test.columns)
+
+
+def group_importance(model, X_eval, y_eval, columns, n_repeats=10, seed=SEED):
+    """Mean fall in AUC when the given columns are shuffled TOGETHER (the same shuffle for all of them)."""
+    rng = np.random.RandomState(seed)
+    reference = roc_auc_score(y_eval, model.predict_proba(X_eval)[:, 1])
+    falls = []
+    for _ in range(n_repeats):
+        shuffled = X_eval.copy()
+        order = rng.permutation(len(X_eval))
+        shuffled[columns] = X_eval[columns].to_numpy()[order]
+        falls.append(reference - roc_auc_score(y_eval, model.predict_proba(shuffled)[:, 1]))
+    return float(np.mean(falls))
+
+
+size_together = group_importance(breast_forest, B_test, m_test, size_columns)
+print(f"Forest AUC {auc_breast:.3f}. Fall in AUC when shuffled:")
+for name in size_columns:
+    print(f"  {name} alone: {perm_one[name]:.3f}")
+print(f"  the three sizes together: {size_together:.3f}")
+
+# %% mystnb={"image": {"alt": "Two horizontal bar charts for the breast-cancer random forest. Left, permutation importance: radius, perimeter and area (orange) each look almost unimportant when shuffled alone, but the three sizes shuffled together give the largest fall in AUC of all; right, mean absolute SHAP spreads the credit among the three sizes, with mean concave points the largest single input."}}
+# extra code – SHAP for the breast-cancer forest: how the credit is shared among the three sizes
+breast_shap = shap.TreeExplainer(breast_forest)(B_test)[:, :, 1]
+shap_share = pd.Series(np.abs(breast_shap.values).mean(axis=0), index=B_test.columns)
+
+fig, (ax_perm, ax_shap) = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+names = size_columns + other_columns
+colours = [ORANGE] * 3 + [BLUE] * 3
+ax_perm.barh(names + ["3 sizes together"], list(perm_one[names]) + [size_together], color=colours + [VERMILION])
+ax_perm.set_title("Permutation importance")
+ax_perm.set_xlabel("fall in AUC when shuffled")
+ax_perm.set_ylabel("input")
+ax_shap.barh(names + ["3 sizes together"], list(100 * shap_share[names]) + [0], color=colours + [VERMILION])
+ax_shap.set_title("Mean |SHAP| (sizes shown one by one)")
+ax_shap.set_xlabel("percentage points of risk")
+fig.suptitle("Breast-cancer forest: three near-identical size inputs (orange)")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Shuffled one at a time, each size seems almost **unimportant**: the model falls back on the other two.
+# Shuffled together, the sizes turn out to matter a great deal. SHAP, meanwhile, spreads the credit among
+# the three, and how it spreads depends on chance in the fitting (try another `random_state`).
+#
+# **Which explanation to trust?** None of the one-input-at-a-time numbers, for any of the three sizes.
+# Trust statements about the **group** ("nuclear size matters a lot"), or refit with one representative
+# of the group (the radius-only model above), and check that explanations agree with what is known about
+# the disease. When two explanations of the same model disagree, look for correlated inputs first.
+#
+# **📝 Your turn 2.** How much does the breast-cancer forest's AUC fall when `mean_concave_points` and
+# `mean_texture` are shuffled **together**? Use `group_importance` (same model, test data and defaults as
+# above) and store the fall in AUC.
+
+# %%
+my_pair_fall = None  # Write your answer here.
+
+# %%
+"""Check that your fall in AUC for the two inputs shuffled together is right (prints a hint, never the answer)."""
+if my_pair_fall is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+else:
+    _pair = ["mean_concave_points", "mean_texture"]
+    if np.isclose(float(my_pair_fall), group_importance(breast_forest, B_test, m_test, _pair), atol=1e-6):
+        print("Correct ✔ Shuffled together they matter more than either alone: compare with perm_one.")
+    elif any(np.isclose(float(my_pair_fall), perm_one[name], atol=1e-6) for name in _pair):
+        print("Not quite: that is ONE input shuffled on its own. Pass both column names in a list.")
+    elif np.isclose(float(my_pair_fall), perm_one[_pair].sum(), atol=1e-6):
+        print("Not quite: you added the two one-at-a-time values. Shuffle the two columns together instead.")
+    elif float(my_pair_fall) < 0:
+        print("Not quite: a fall in AUC should be positive here. Did you subtract the wrong way round?")
+    else:
+        print("Not quite. Call group_importance(breast_forest, B_test, m_test, [...]) with the two column "
+              "names in a list.")
+
+# %% [markdown]
+# ## 8. Pitfall 2: leakage, when an input already contains the answer
+#
+# Suppose a colleague builds the heart-disease model from a hospital data extract, and the extract holds one
+# more column: the **angiography grade** (`num`, 0–4), the grade of coronary narrowing written in the
+# angiography report. It is recorded **after** the angiogram, the very test whose result we want to
+# predict, so a patient in clinic never has it. Leaving it in is *leakage* (Kaufman et al., *ACM Trans
+# Knowl Discov Data* 2012). Watch what the explanations say.
+
+# %%
+X_leaky = X.assign(angiography_grade=cleveland["num"])  # recorded after the diagnosis: a leak
+leaky_forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
+leaky_forest.fit(X_leaky.loc[X_train.index], y_train)
+auc_leaky = roc_auc_score(y_test, leaky_forest.predict_proba(X_leaky.loc[X_test.index])[:, 1])
+shap_leaky = shap.TreeExplainer(leaky_forest)(X_leaky.loc[X_test.index])[:, :, 1]
+leaky_importance = pd.Series(np.abs(shap_leaky.values).mean(axis=0), index=X_leaky.columns)
+print(f"AUC with the extra column: {auc_leaky:.3f} (without it: {auc_forest:.3f}).")
+
+# %% mystnb={"image": {"alt": "SHAP bar chart of the leaky model's mean absolute SHAP value for each input: the angiography grade towers over every other input, all of which have small values."}}
+# extra code – SHAP bar plot of the leaky model
+shap.plots.bar(in_points(shap_leaky), max_display=8, show=False)
+ax = plt.gca()
+ax.set_title("Leaky model: average size of each input's SHAP value")
+ax.set_xlabel("mean |SHAP value| (percentage points of risk)")
+ax.set_ylabel("input")
+plt.show()
+
+# %% [markdown]
+# A near-perfect AUC is the first warning; the explanation is the second: one input towers over all the
+# others. Whenever the top input of an explanation is something you would only know **after** the
+# diagnosis (a test result, a treatment started, a specialist's referral, a billing code), suspect
+# leakage. Here the explanation was *useful*: it pointed straight at the problem. It cannot tell you that
+# the column is a leak; only knowing **when** each input is recorded can.
+#
+# **📝 Your turn 3.** Without looking at the code above, imagine you were given only `leaky_importance`.
+# Which column would you remove? Type its name as text.
+
+# %%
+my_leak = None  # Write your answer here, in quotes.
+
+# %%
+"""Check that your answer names the leaking column (prints a hint, never the answer)."""
+if my_leak is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_leak, str) or my_leak not in X_leaky.columns:
+    print("Not quite: give one of the column names of X_leaky, in quotes.")
+elif my_leak == leaky_importance.idxmax():
+    print("Correct ✔ The top input is only known after the angiogram: the model was reading the answer.")
+elif my_leak == mean_abs_shap.idxmax():
+    print("Not quite: that input was the most important one in the HONEST model too. Which input is new, "
+          "and dwarfs all the others in leaky_importance?")
+else:
+    print("Not quite: look for the input with by far the largest value in leaky_importance, and ask "
+          "whether a clinician would know it before the angiogram.")
+
+# %% [markdown]
+# ## 9. Explaining a prediction to a patient
+#
+# Mr R. asks: *"Why does the computer think I have heart disease?"* A SHAP waterfall is not an answer for
+# him. A plain-language explanation:
+#
+# 1. **gives the number as a natural frequency**: "of 100 men like you who had this test, about N turned
+#    out to have narrowed heart arteries";
+# 2. **names the two or three findings that raised it, and any that lowered it**, in his words: "your
+#    heart tracing changed during the exercise test";
+# 3. **says what the number is not**: not a diagnosis, not a cause ("the computer noticed a pattern in
+#    past patients; it doesn't know why");
+# 4. **says what happens next** and that the decision is shared: "the way to find out is a test called
+#    an angiogram; here are its risks…".
+
+# %%
+# extra code – a first draft, built from his SHAP values, for you to rewrite in your own words
+# SHAP values add up, so the three chest-pain columns (one question: which kind of chest pain?) are summed.
+chest_pain = ["atypical_angina", "non_anginal_pain", "no_chest_pain"]
+reasons = mr_r_table["SHAP (points)"].drop(chest_pain)
+reasons["chest pain type"] = mr_r_table.loc[chest_pain, "SHAP (points)"].sum()
+plain = {"st_depression": "your heart tracing changed during the exercise test",
+         "max_heart_rate": "your heart rate did not rise very high on the treadmill",
+         "chest pain type": "you have no chest pain (in the patients the computer learned from, this "
+                            "oddly went with more heart disease)",
+         "age": "your age", "male": "being a man",
+         "exercise_angina": "you had no chest pain during the exercise test"}
+up = reasons[reasons > 2].sort_values(ascending=False)
+down = reasons[reasons < -2].sort_values()
+print(f"Of 100 patients like you in the records the computer learned from, about {100 * p_mr_r:.0f} had "
+      "narrowed heart arteries.")
+print("What raised the estimate: " + "; ".join(plain.get(name, name) for name in up.index) + ".")
+print("What lowered it: " + "; ".join(plain.get(name, name) for name in down.index) + ".")
+print("This is a pattern in past patients, not a diagnosis: an angiogram would tell us for sure.")
+
+# %% [markdown]
+# **Your turn 4 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
+# understand. Would you mention the "no chest pain" reason? (Honesty says the model used it; clinical
+# judgement says it is an artefact. A good answer says both, briefly.) Would you act on the flag, given
+# that its strongest reason, the ST depression, is one you would act on anyway?
+#
+# ## Summary
+
+# %%
+# extra code – the headline numbers of this lab, in one place
+print(f"Cleveland: {len(X)} patients ({y.mean():.0%} with CAD); test set {len(y_test)} patients.")
+print(f"AUC: logistic regression {auc_logreg:.2f}, random forest {auc_forest:.2f}.")
+print(f"Mr R.: forest risk {p_mr_r:.0%} from a base value of {base_value:.0%}; "
+      f"top push up: {mr_r_table['SHAP (points)'].idxmax()} ({mr_r_table['SHAP (points)'].max():+.0f} points).")
+print(f"Global top input: by mean |SHAP| {mean_abs_shap.index[0]}, by permutation {perm_importance.index[0]}.")
+print(f"Breast cancer: OR per SD of radius {or_radius_only['mean_radius']:.1f} alone, "
+      f"{or_all_three['mean_radius']:.2f} with perimeter and area.")
+print(f"  Permutation importance of the three sizes: {perm_one[size_columns].round(3).tolist()} one at a "
+      f"time, {size_together:.3f} together.")
+print(f"Leakage: AUC {auc_forest:.2f} -> {auc_leaky:.2f}; top input {leaky_importance.idxmax()}.")
+
+# %% [markdown]
+# **Take-aways**
+#
+# - An explanation describes **the model**, not the disease: it is not causation, and a faithful
+#   explanation of a flawed model shows the flaw (here: "no chest pain raises the risk").
+# - **Odds ratios** hold every other input fixed; **permutation importance** measures how much the model
+#   needs an input; **SHAP** shares one prediction out among the inputs, and adds up exactly to it.
+# - Global explanations (mean |SHAP|, permutation) describe the model over many patients; a **local**
+#   explanation (the waterfall) is about one patient. The top input globally need not be the top input
+#   for your patient.
+# - **Correlated inputs** split or swap credit: odds ratios can flip sign and one-at-a-time importance can
+#   vanish. Judge the group, not the member.
+# - A single input that dwarfs all others, with a near-perfect AUC, suggests **leakage**: ask when each
+#   input is recorded.
+# - To a patient: a natural frequency, the two or three reasons in their words, what the number is not,
+#   and what happens next.
+#
+# **References**
+#
+# - Breiman L. Random forests. *Machine Learning* 2001;45:5–32.
+# - Detrano R, Janosi A, Steinbrunn W, et al. International application of a new probability algorithm
+#   for the diagnosis of coronary artery disease. *Am J Cardiol* 1989;64:304–310.
+# - Ghassemi M, Oakden-Rayner L, Beam AL. The false hope of current approaches to explainable artificial
+#   intelligence in health care. *Lancet Digit Health* 2021;3:e745–e750.
+# - Kaufman S, Rosset S, Perlich C, Stitelman O. Leakage in data mining: formulation, detection, and
+#   avoidance. *ACM Trans Knowl Discov Data* 2012;6(4):15.
+# - Lundberg SM, Lee S-I. A unified approach to interpreting model predictions. *Advances in Neural
+#   Information Processing Systems* 30 (NeurIPS 2017):4765–4774.
+# - Lundberg SM, Erion G, Chen H, et al. From local explanations to global understanding with explainable
+#   AI for trees. *Nat Mach Intell* 2020;2:56–67.
+# - Rudin C. Stop explaining black box machine learning models for high stakes decisions and use
+#   interpretable models instead. *Nat Mach Intell* 2019;1:206–215.
+# - Street WN, Wolberg WH, Mangasarian OL. Nuclear feature extraction for breast tumor diagnosis. *Proc
+#   SPIE* 1993;1905:861–870.

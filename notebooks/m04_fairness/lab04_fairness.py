@@ -1,0 +1,671 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lab 4: Does the model miss more patients in one group?
+#
+# **The patient.** Mrs B. is 54. For a month she has had a pressure in her chest when she hurries for
+# the bus. Her exercise ECG shows 1 mm of ST depression. A model that estimates the probability of
+# coronary artery disease (CAD) gives her 38%; the hospital refers for angiography at 50%, so she is
+# reassured and sent home. Was that the model's usual behaviour for a woman, or bad luck?
+#
+# **The decision.** Whether to use such a model to decide who is referred for angiography, knowing that it
+# may be wrong more often for some patients than for others.
+#
+# **What each kind of error costs, and who pays.**
+#
+# - A **false negative** (missed disease): a patient with CAD is not referred and goes home untreated.
+#   The **false-negative rate (FNR)** is the share of patients *with* the disease whom the model misses:
+#   FNR = FN / (FN + TP) = 1 − sensitivity.
+# - A **false positive** (unneeded work-up): a patient without CAD has an invasive test that finds
+#   nothing. The **false-positive rate (FPR)** is the share of patients *without* the disease whom the
+#   model flags: FPR = FP / (FP + TN) = 1 − specificity.
+#
+# A model is unfair in the sense that matters clinically when these harms fall more heavily on one
+# group of patients.
+#
+# **In this lab (about 50 minutes) you will:**
+#
+# 1. audit a chest-pain model's FNR and FPR by sex and by hospital with fairlearn's `MetricFrame`;
+# 2. check whether its probabilities are calibrated in women and in men;
+# 3. use a synthetic cohort, where the true answer is known, to see four ways bias gets into a model:
+#    the label, under-representation, measurement and missing data;
+# 4. try two fixes (`ThresholdOptimizer` and `ExponentiatedGradient`) and count what they cost;
+# 5. see why calibration and equal error rates cannot both hold when prevalence differs.
+#
+# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
+# skip them.
+
+# %%
+# Run this cell to set up the notebook, but please don't change it.
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame, count, false_negative_rate, false_positive_rate, selection_rate
+from fairlearn.postprocessing import ThresholdOptimizer
+from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
+from matplotlib.ticker import PercentFormatter
+from scipy.stats import binomtest
+from sklearn.calibration import calibration_curve
+from sklearn.compose import make_column_transformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from clinical_data import load
+
+SEED = 42  # every random step below uses this seed, so you get the same numbers every time
+
+# extra code – readable figures in colours that colour-blind readers can tell apart (Okabe–Ito palette)
+plt.rcParams.update(
+    {"figure.dpi": 100, "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
+)
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#777777"
+pd.set_option("display.precision", 2)
+print("Ready.")
+
+# %% [markdown]
+# ## 1. The chest-pain model
+#
+# We use the UCI Heart Disease data again (Detrano et al., *Am J Cardiol* 1989): 920 patients referred for
+# angiography at four hospitals, so we know who truly had CAD. This time we train on patients from all
+# four hospitals and keep half of them aside as a test set. The split keeps the same mix of hospital, sex
+# and disease in both halves.
+
+# %%
+df = load("heart_disease")
+df["cad"] = (df["num"] > 0).astype(int)  # 1 = CAD on angiography
+numeric_features = ["age", "trestbps", "thalach", "oldpeak"]
+categorical_features = ["sex", "cp", "exang"]
+features = numeric_features + categorical_features
+
+strata = df["site"] + df["sex"] + df["cad"].astype(str)
+train, test = train_test_split(df, test_size=0.5, stratify=strata, random_state=SEED)
+
+preprocess = make_column_transformer(
+    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric_features),
+    (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
+     categorical_features),
+)
+model = make_pipeline(preprocess, LogisticRegression(max_iter=1000))
+model.fit(train[features], train["cad"])
+
+THRESHOLD = 0.5
+p_test = model.predict_proba(test[features])[:, 1]  # probability of CAD for each test patient
+y_true = test["cad"].to_numpy()
+y_pred = (p_test >= THRESHOLD).astype(int)          # 1 = referred for angiography
+sex = test["sex"].to_numpy()
+site = test["site"].to_numpy()
+
+print(f"{len(test)} test patients; AUC {roc_auc_score(y_true, p_test):.2f}; "
+      f"accuracy at {THRESHOLD}: {accuracy_score(y_true, y_pred):.0%}")
+pd.crosstab(test["sex"], test["cad"].map({0: "no CAD", 1: "CAD"}), margins=True)
+
+# %% [markdown]
+# The table already holds the first warning: there are far fewer women than men, and far fewer women
+# with CAD. Whatever we say about women will rest on a few dozen patients.
+#
+# ## 2. Error rates by sex, by hand and with fairlearn
+#
+# First by hand: split the test patients by sex and count the 2×2 table in each group.
+
+# %%
+fnr_hand, fpr_hand = {}, {}
+for group in ["Female", "Male"]:
+    in_group = sex == group
+    t, p = y_true[in_group], y_pred[in_group]
+    tp = np.sum((t == 1) & (p == 1))
+    fn = np.sum((t == 1) & (p == 0))
+    fp = np.sum((t == 0) & (p == 1))
+    tn = np.sum((t == 0) & (p == 0))
+    fnr_hand[group] = fn / (fn + tp)  # missed disease, among those WITH CAD
+    fpr_hand[group] = fp / (fp + tn)  # unneeded angiograms, among those WITHOUT CAD
+    print(f"{group:6s}: {tp + fn:3d} with CAD, {fn:2d} missed (FNR {fnr_hand[group]:.0%}); "
+          f"{fp + tn:3d} without, {fp:2d} referred anyway (FPR {fpr_hand[group]:.0%})")
+
+# %% [markdown]
+# fairlearn's `MetricFrame` does the same for any metric and any grouping: give it the metrics, the
+# truth, the calls and the *sensitive feature* (here, sex). `.by_group` is the table per group;
+# `.difference()` the largest gap between groups for each metric.
+
+# %%
+metrics = {
+    "patients": count,
+    "FNR (missed CAD)": false_negative_rate,
+    "FPR (unneeded angiogram)": false_positive_rate,
+    "referred": selection_rate,
+}
+by_sex = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=sex)
+assert np.isclose(by_sex.by_group.loc["Female", "FNR (missed CAD)"], fnr_hand["Female"]), "FNR disagrees"
+assert np.isclose(by_sex.by_group.loc["Male", "FPR (unneeded angiogram)"], fpr_hand["Male"]), "FPR disagrees"
+by_sex.by_group
+
+# %%
+print("Largest gap between the sexes:")
+by_sex.difference()
+
+# %% [markdown]
+# Read it as a clinician: of 100 **women** with CAD the model misses about the FNR × 100; of 100 **men**
+# with CAD, far fewer. The error goes the other way for patients *without* CAD: men are sent for more
+# unneeded angiograms.
+#
+# These rates come from small numbers, so we draw them with 95% confidence intervals (Wilson's method):
+# the range of rates compatible with what we saw.
+
+# %% mystnb={"image": {"alt": "Two bar charts with 95% confidence intervals for the chest-pain model at threshold 0.5 on the test patients, each bar labelled with its counts. Left, the false-negative rate (patients with CAD who are missed) is higher in women than in men, with a wide interval for women; right, the false-positive rate (patients without CAD who are referred) is higher in men than in women."}}
+# extra code – FNR and FPR by sex with 95% confidence intervals
+def rate_with_ci(errors, total):
+    ci = binomtest(int(errors), int(total)).proportion_ci(method="wilson")
+    return errors / total, ci.low, ci.high
+
+
+fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+for ax, (title, disease) in zip(axes, [("FNR: patients WITH CAD who are missed", 1),
+                                        ("FPR: patients WITHOUT CAD who are referred", 0)]):
+    for i, (group, colour) in enumerate([("Female", ORANGE), ("Male", BLUE)]):
+        cell = (sex == group) & (y_true == disease)
+        wrong = np.sum(y_pred[cell] != disease)
+        rate, low, high = rate_with_ci(wrong, cell.sum())
+        ax.bar(i, rate, color=colour, width=0.6)
+        ax.errorbar(i, rate, yerr=[[rate - low], [high - rate]], color="black", capsize=6)
+        ax.annotate(f"{wrong} of {cell.sum()}", (i, high), xytext=(0, 4), textcoords="offset points",
+                    ha="center", fontsize=11)
+    ax.set_xticks([0, 1], ["women", "men"])
+    ax.set_title(title, fontsize=12)
+    ax.set_xlabel("Sex")
+axes[0].set_ylabel("Rate (95% confidence interval)")
+axes[0].yaxis.set_major_formatter(PercentFormatter(1.0))
+axes[0].set_ylim(0, 1)
+fig.suptitle(f"Chest-pain model at threshold {THRESHOLD}, test patients")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The same audit by hospital, and by hospital and sex together. Intersections get small fast: look at
+# the `patients` column before you believe a rate.
+
+# %%
+by_site = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=site)
+by_site.by_group
+
+# %%
+by_site_sex = MetricFrame(metrics=metrics, y_true=y_true, y_pred=y_pred,
+                          sensitive_features=pd.DataFrame({"site": site, "sex": sex}))
+by_site_sex.by_group
+
+# %% [markdown]
+# ## 3. Is the model calibrated in women and in men?
+#
+# A gap in error rates does not by itself mean the model's probabilities are wrong for one group. Check
+# **calibration within each group**: among the women the model gives about 30%, do about 30 in 100 have
+# CAD? `calibration_curve` bins the patients by predicted probability and returns, for each bin, the
+# mean predicted probability and the observed share with CAD.
+
+# %%
+calibration = {}
+for group in ["Female", "Male"]:
+    in_group = sex == group
+    observed, predicted = calibration_curve(y_true[in_group], p_test[in_group], n_bins=4, strategy="quantile")
+    calibration[group] = pd.DataFrame({"mean predicted": predicted, "observed with CAD": observed})
+    print(f"{group}: mean predicted {p_test[in_group].mean():.0%}, observed {y_true[in_group].mean():.0%}")
+pd.concat(calibration, names=["sex", "bin"])
+
+# %% mystnb={"image": {"alt": "Calibration plot of the observed share of patients with CAD against the mean predicted probability, in four groups of equal size for each sex, with the diagonal of perfect calibration and a dashed line at the threshold 0.5. The men's points lie close to the diagonal across the whole range; the women's points sit mostly at low predicted probabilities, left of the threshold, near or somewhat below the diagonal."}}
+# extra code – calibration curves by sex
+fig, ax = plt.subplots(figsize=(5.8, 5.6))
+ax.plot([0, 1], [0, 1], linestyle=":", color=GREY, label="perfect calibration")
+for group, colour, marker in [("Female", ORANGE, "o"), ("Male", BLUE, "s")]:
+    table = calibration[group]
+    ax.plot(table["mean predicted"], table["observed with CAD"], marker=marker, color=colour,
+            label=f"{'women' if group == 'Female' else 'men'} (4 groups of equal size)")
+ax.axvline(THRESHOLD, color="black", linestyle="--", linewidth=1, label=f"threshold {THRESHOLD}")
+ax.set_title("Calibration within each sex, test patients")
+ax.set_xlabel("Mean predicted probability of CAD")
+ax.set_ylabel("Observed share with CAD")
+for axis in (ax.xaxis, ax.yaxis):
+    axis.set_major_formatter(PercentFormatter(1.0))
+ax.set_xlim(0, 1)
+ax.set_ylim(0, 1)
+ax.legend(loc="upper left", fontsize=10)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The men's points lie close to the diagonal. The women's points sit mostly at low probabilities and, with
+# only a few dozen women in each group, scatter near or somewhat below it: where the model gave women a
+# higher risk, a little fewer of them had CAD than it predicted. On average, though, the model's
+# probabilities match what happened in both sexes (the table above: mean predicted and observed share side
+# by side), so unfair calibration does not explain the gap. So why does it miss more women? Because
+# **fewer women have CAD**, so more women with CAD have probabilities below the single threshold of 50%. A calibrated
+# model, one threshold and different prevalence give different error rates. Section 6 shows that this is
+# not an accident of this model.
+#
+# ## 4. Where does bias come from? A cohort where the truth is known
+#
+# With real patients we cannot know *why* a model errs more in one group: nobody knows each patient's true
+# disease or true need. The course's synthetic cohort knows. It is 10,000 emergency patients in two social
+# groups, G0 and G1, generated by `clinical_data.make_cohort`. Each committed file is **the same patients**
+# with one bias mechanism switched on, and a second file, the *truth*, holds what no hospital record shows.
+#
+# | file | mechanism switched on |
+# |---|---|
+# | `cohort_baseline` | none |
+# | `cohort_label_cost` | the care label is next year's **cost**; G1 gets less care for the same need |
+# | `cohort_underrep` | G1 is only 5% of the training patients |
+# | `cohort_spo2_bias` | the pulse oximeter over-reads on darker skin |
+# | `cohort_missing` | lactate is ordered less often for G1 at the same severity |
+#
+# ### 4a. The label: a care-management programme
+#
+# A programme offers extra nursing support to the fifth of patients a model ranks highest, as in the
+# algorithm studied by Obermeyer et al. (*Science* 2019). The model predicts a label for next year from
+# age, sex, this year's chronic conditions and this year's cost. Which label? The number of chronic
+# conditions (need), or the cost of care?
+
+# %%
+truth = load("cohort_baseline_truth")  # the same for every cohort file: the knobs change only what is recorded
+
+
+def care_programme(seen, places=0.2):
+    """Train on the cohort's training patients; enrol the top `places` of its test patients."""
+    data = seen.merge(truth, on="patient_id")
+    train_c, test_c = data[data["split"] == "train"], data[data["split"] == "test"].copy()
+
+    def inputs(d):  # extra code – the model's four inputs
+        return pd.DataFrame({"age": d["age"], "female": (d["sex"] == "F").astype(int),
+                             "conditions_prior": d["conditions_prior"],
+                             "log_cost_prior": np.log1p(d["cost_prior"])})
+
+    ranker = make_pipeline(StandardScaler(), LinearRegression())
+    ranker.fit(inputs(train_c), np.log1p(train_c["care_label"]))
+    test_c["score"] = ranker.predict(inputs(test_c))
+    test_c["enrolled"] = (test_c["score"] >= test_c["score"].quantile(1 - places)).astype(int)
+    # The patients the programme is meant for: the top fifth by TRUE need (known only to the oracle)
+    test_c["high_need"] = (test_c["need"] >= test_c["need"].quantile(1 - places)).astype(int)
+    return test_c
+
+
+programme = {"need": care_programme(load("cohort_baseline")), "cost": care_programme(load("cohort_label_cost"))}
+audit = pd.concat({
+    f"label = {label}": MetricFrame(
+        metrics={"patients": count, "high-need patients missed (FNR)": false_negative_rate, "enrolled": selection_rate},
+        y_true=frame["high_need"], y_pred=frame["enrolled"], sensitive_features=frame["group"]).by_group
+    for label, frame in programme.items()
+})
+audit
+
+# %% [markdown]
+# With need as the label, high-need patients in G0 and G1 are missed about equally often. With **cost** as
+# the label, the model misses far more high-need G1 patients, although it never saw the group: cost
+# measures the care people *received*, and G1 received less for the same illness. Obermeyer's figure makes
+# this visible: at the same model score, how sick are the patients of each group?
+
+# %% mystnb={"image": {"alt": "Line chart of the mean true chronic need of patients in groups G0 and G1 by model score decile when the label is cost, with the enrolled top fifth (deciles 9 and 10) shaded: need rises with the score in both groups, but the G1 line lies above the G0 line at every decile."}}
+# extra code – true need by score decile and group (after Obermeyer et al. 2019, figure 1)
+fig, ax = plt.subplots(figsize=(8, 4.8))
+cost_programme = programme["cost"]
+decile = pd.qcut(cost_programme["score"], 10, labels=False) + 1
+mean_need = cost_programme.groupby([decile, "group"])["need"].mean().unstack()
+ax.plot(mean_need.index, mean_need["G0"], marker="o", color=BLUE, label="G0")
+ax.plot(mean_need.index, mean_need["G1"], marker="s", color=VERMILION, label="G1")
+ax.axvspan(8.5, 10.5, color=GREY, alpha=0.15, label="enrolled (top fifth)")
+ax.set_xlim(0.5, 10.5)
+ax.set_xticks(range(1, 11))
+ax.set_title("Label = cost: at the same score, G1 patients are sicker")
+ax.set_xlabel("Model score decile (1 = lowest predicted cost)")
+ax.set_ylabel("True chronic need (conditions / year)")
+ax.legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### 4b. Under-representation
+#
+# In `cohort_underrep`, G1 is 5% of the training patients but 25% of the population. Does the programme
+# (label = need) now miss more G1 patients?
+
+# %%
+underrep_seen = load("cohort_underrep")
+underrep = care_programme(underrep_seen)
+share_g1_train = (underrep_seen.loc[underrep_seen["split"] == "train", "group"] == "G1").mean()
+print(f"G1 is {share_g1_train:.0%} of the training patients and {(underrep['group'] == 'G1').mean():.0%} of the test patients.")
+MetricFrame(metrics={"patients": count, "high-need patients missed (FNR)": false_negative_rate},
+            y_true=underrep["high_need"], y_pred=underrep["enrolled"], sensitive_features=underrep["group"]).by_group
+
+# %% [markdown]
+# Hardly more than in the baseline. In this cohort, illness works the same way in both groups, so a
+# model that learned on G0 works for G1 too. Under-representation harms when the groups **differ** in how
+# disease shows or is measured (as for chest X-rays in Seyyed-Kalantari et al., *Nat Med* 2021): then
+# the model never learns the rarer group's pattern. An audit cannot assume either way: it has to look.
+#
+# ### 4c. Measurement: the pulse oximeter
+#
+# Pulse oximeters can over-read arterial saturation on darker skin (Sjoding et al., *N Engl J Med* 2020).
+# A nurse takes a blood gas when SpO2 is below 92%; the patients who need one are those whose true
+# saturation, SaO2, is below 88% (hypoxaemia). We compare the rule's FNR in the baseline cohort and in the
+# cohort where the oximeter is biased.
+
+# %%
+oximetry = {}
+for name in ["baseline", "spo2_bias"]:
+    data = load(f"cohort_{name}").merge(truth, on="patient_id")
+    hypoxaemic = (data["sao2"] < 88).astype(int)
+    flagged = (data["spo2"] < 92).astype(int)
+    oximetry[name] = MetricFrame(metrics={"hypoxaemic patients": lambda t, p: int(np.sum(t)),
+                                          "missed hypoxaemia (FNR)": false_negative_rate},
+                                 y_true=hypoxaemic, y_pred=flagged, sensitive_features=data["group"]).by_group
+pd.concat(oximetry, names=["cohort", "group"])
+
+# %% [markdown]
+# The patients and their true saturation are identical in the two files; only the device changed, and
+# with it the share of G1's hypoxaemic patients that the rule misses. No model was trained: a biased
+# **input** is enough. Any model that learns from SpO2 inherits the bias.
+#
+# ### 4d. Missing data: lactate ordered less often
+#
+# In `cohort_missing`, clinicians order a lactate less often for G1 patients at the same severity. Look at
+# how often a lactate is recorded among patients with sepsis in each group:
+
+# %%
+missing = {}
+for name in ["baseline", "missing"]:
+    data = load(f"cohort_{name}").merge(truth, on="patient_id")
+    septic = data[data["sepsis"] == 1]
+    missing[name] = septic.groupby("group")["lactate"].apply(lambda s: s.notna().mean())
+pd.DataFrame(missing).rename_axis("group").rename(columns=lambda c: f"{c}: lactate recorded")
+
+# %% [markdown]
+# A model that uses lactate, or that learns "no lactate ordered → probably well", sees less evidence of
+# sepsis in G1 patients who have it (Gianfrancesco et al., *JAMA Intern Med* 2018).
+#
+# ## 5. Two fixes, and what they cost
+#
+# Back to the chest-pain model, whose FNR is higher in women. fairlearn offers two kinds of fix.
+#
+# - **Post-processing** with `ThresholdOptimizer` (Hardt, Price & Srebro 2016) keeps the model and picks a
+#   threshold for each group so that a fairness constraint holds on the training patients. Here: the same
+#   true-positive rate (so the same FNR) in women and men. It needs each patient's sex **at the moment of
+#   the decision**.
+# - **Reduction** with `ExponentiatedGradient` (Agarwal et al. 2018) retrains the model under the
+#   constraint; it uses sex during training only. It can be slow, so we cap it at 50 iterations.
+
+# %%
+postprocessed = ThresholdOptimizer(estimator=model, constraints="true_positive_rate_parity",
+                                   objective="accuracy_score", predict_method="predict_proba", prefit=True)
+postprocessed.fit(train[features], train["cad"], sensitive_features=train["sex"])
+y_pred_threshold = postprocessed.predict(test[features], sensitive_features=sex, random_state=SEED)
+
+# extra code – ExponentiatedGradient needs numbers, so we prepare the inputs first
+prep = preprocess.fit(train[features])
+reduction = ExponentiatedGradient(LogisticRegression(max_iter=1000), constraints=TruePositiveRateParity(),
+                                  max_iter=50)
+reduction.fit(prep.transform(train[features]), train["cad"], sensitive_features=train["sex"])
+y_pred_reduction = reduction.predict(prep.transform(test[features]), random_state=SEED)
+
+# %%
+# extra code – FNR and FPR by sex and overall accuracy, for each approach, on the patients the fix was
+# fitted on (training) and on new patients (test)
+X_train_prepared = prep.transform(train[features])
+calls = {
+    ("model at 0.5", "training"): (model.predict_proba(train[features])[:, 1] >= THRESHOLD).astype(int),
+    ("model at 0.5", "test"): y_pred,
+    ("ThresholdOptimizer", "training"): postprocessed.predict(train[features], sensitive_features=train["sex"],
+                                                              random_state=SEED),
+    ("ThresholdOptimizer", "test"): y_pred_threshold,
+    ("ExponentiatedGradient", "training"): reduction.predict(X_train_prepared, random_state=SEED),
+    ("ExponentiatedGradient", "test"): y_pred_reduction,
+}
+rows = {}
+for (name, patients), predicted in calls.items():
+    data = train if patients == "training" else test
+    frame = MetricFrame(metrics={"FNR": false_negative_rate, "FPR": false_positive_rate},
+                        y_true=data["cad"], y_pred=predicted, sensitive_features=data["sex"]).by_group
+    rows[(name, patients)] = {"FNR women": frame.loc["Female", "FNR"], "FNR men": frame.loc["Male", "FNR"],
+                              "FPR women": frame.loc["Female", "FPR"], "FPR men": frame.loc["Male", "FPR"],
+                              "accuracy": accuracy_score(data["cad"], predicted)}
+comparison = pd.DataFrame(rows).T.rename_axis(["approach", "patients"])
+comparison
+
+# %% mystnb={"image": {"alt": "Grouped bar charts of the false-negative rate (missed CAD) in women and men for three approaches: the model at 0.5, ThresholdOptimizer and ExponentiatedGradient. On the training patients (left) both fixes bring the women's and men's rates close together; on the test patients (right) the women's rate stays well above the men's for all three approaches."}}
+# extra code – FNR by sex for each approach, training and test patients
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+for ax, patients in zip(axes, ["training", "test"]):
+    table = comparison.xs(patients, level="patients")
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["FNR women"], width=0.4, color=ORANGE, label="women")
+    ax.bar(x + 0.2, table["FNR men"], width=0.4, color=BLUE, label="men")
+    ax.set_xticks(x, ["model\nat 0.5", "Threshold\nOptimizer", "Exponentiated\nGradient"])
+    ax.set_title(f"{patients.capitalize()} patients", fontsize=12)
+    ax.set_xlabel("Approach")
+axes[0].set_ylabel("False-negative rate (missed CAD)")
+axes[0].yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+axes[0].legend(loc="upper right")
+fig.suptitle("Missed CAD by sex: the model and two fixes")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Look at the whole table, not only the gap, and at both halves of the figure.
+#
+# - On the **training** patients, where the fixes were fitted, the FNR of women and men is close to
+#   equal: that is what the constraint asks for.
+# - On the **test** patients, the gap comes back. Only a couple of dozen women with CAD were there to fit
+#   the women's threshold: a fairness constraint, like accuracy, must be checked on patients the fix has
+#   not seen.
+# - A fix can narrow a gap by catching more patients in one group, by missing more in the other, or
+#   both, and it moves the false positives too: read the FPR columns and the accuracy.
+#
+# And on the wrong label, no fix helps: equalising the cost programme's error rates against *cost*
+# leaves the gap in true need where it was. Fix the label first.
+#
+# ## 6. Why calibration and equal error rates cannot both hold
+#
+# Chouldechova (*Big Data* 2017) showed that in any group, with prevalence $p$:
+#
+# $$\text{FPR} = \frac{p}{1-p}\cdot\frac{1-\text{PPV}}{\text{PPV}}\cdot(1-\text{FNR})$$
+#
+# So if two groups have **different prevalence**, a model cannot give them the same PPV, the same FNR
+# *and* the same FPR (unless it is perfect). Kleinberg, Mullainathan & Raghavan (2016) proved the same for
+# calibration within groups and balanced error rates. One of them has to give.
+
+# %%
+def implied_fpr(prevalence, ppv, fnr):
+    """The FPR forced by prevalence, PPV and FNR (Chouldechova 2017)."""
+    return prevalence / (1 - prevalence) * (1 - ppv) / ppv * (1 - fnr)
+
+
+# Check the identity on the model's own numbers, for each sex
+for group in ["Female", "Male"]:
+    t, p = y_true[sex == group], y_pred[sex == group]
+    tn_g, fp_g, fn_g, tp_g = confusion_matrix(t, p, labels=[0, 1]).ravel()
+    ppv_g, fnr_g = tp_g / (tp_g + fp_g), fn_g / (fn_g + tp_g)
+    assert np.isclose(implied_fpr(t.mean(), ppv_g, fnr_g), fp_g / (fp_g + tn_g)), "the identity should hold exactly"
+    print(f"{group:6s}: prevalence {t.mean():.0%}, PPV {ppv_g:.0%}, FNR {fnr_g:.0%} -> FPR {fp_g / (fp_g + tn_g):.0%}")
+
+# %% mystnb={"image": {"alt": "Line chart of the false-positive rate forced by the prevalence of CAD when PPV and FNR are held equal in every group (two green curves, for PPV 80% and 70% with FNR 20%), rising steeply as prevalence rises. Vertical lines at the prevalence in women and in men show that the same PPV and FNR force a much higher FPR in men than in women."}}
+# extra code – the FPR forced by prevalence when PPV and FNR are held equal
+prevalences = np.linspace(0.05, 0.9, 100)
+fig, ax = plt.subplots(figsize=(7.5, 4.8))
+for ppv_value, fnr_value, style in [(0.8, 0.2, "-"), (0.7, 0.2, "--")]:
+    ax.plot(prevalences, implied_fpr(prevalences, ppv_value, fnr_value), linestyle=style, color=GREEN,
+            label=f"PPV {ppv_value:.0%}, FNR {fnr_value:.0%} in every group")
+for group, colour in [("Female", ORANGE), ("Male", BLUE)]:
+    ax.axvline(y_true[sex == group].mean(), color=colour, linewidth=2,
+               label=f"{'women' if group == 'Female' else 'men'}: prevalence {y_true[sex == group].mean():.0%}")
+ax.set_title("Equal PPV and FNR force unequal FPR when prevalence differs")
+ax.set_xlabel("Prevalence of CAD in the group")
+ax.set_ylabel("False-positive rate forced")
+for axis in (ax.xaxis, ax.yaxis):
+    axis.set_major_formatter(PercentFormatter(1.0))
+ax.set_ylim(0, 1)
+ax.legend(loc="upper left", fontsize=10)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Which criterion to give up is not a statistical question. For a test whose miss means untreated
+# disease, equal FNR may matter most; for an invasive or scarce work-up, equal FPR or equal PPV may. Say
+# which you chose and why, and report all of them by group.
+#
+# ## 7. 📝 Your turn
+#
+# Write your answer in place of `None`, run the cell, then run the check cell below it. The check cell
+# tells you whether you are right and gives a hint if not; it never shows the answer. These exercises are
+# not graded.
+#
+# **Your turn 1.** Using the model at threshold 0.5 (section 2): **of 100 women with CAD, how many does
+# the model miss?** You can type a number or use `by_sex` or `fnr_hand`.
+
+# %%
+my_missed_women_per_100 = None  # Write your answer here.
+
+# %%
+"""Check that your number of missed women per 100 with CAD is right (prints a hint, never the answer)."""
+if my_missed_women_per_100 is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif abs(float(my_missed_women_per_100) - 100 * fnr_hand["Female"]) <= 1:
+    print("Correct ✔ That is the women's false-negative rate, read as patients out of 100.")
+elif abs(float(my_missed_women_per_100) - 100 * fnr_hand["Male"]) <= 1:
+    print("Not quite: that is the rate for men. Look at the row for women.")
+elif abs(float(my_missed_women_per_100) - 100 * fpr_hand["Female"]) <= 1:
+    print("Not quite: that is the false-POSITIVE rate, among women WITHOUT CAD. Missed disease is the FNR.")
+elif 0 < float(my_missed_women_per_100) < 1:
+    print("Not quite: this asks for a number of patients out of 100, not a proportion. Multiply by 100.")
+else:
+    print("Not quite. Missed patients have CAD but are not referred: which rate counts them, and in which "
+          "group?")
+
+# %% [markdown]
+# **Your turn 2.** Sjoding et al. measured *occult hypoxaemia*: a true saturation below 88% while the
+# oximeter reads 92–96%. In `cohort_spo2_bias`, among patients whose SpO2 is between 92 and 96
+# (inclusive), **how many times more often is a G1 patient occultly hypoxaemic than a G0 patient?**
+# (The share in G1 divided by the share in G0.) Use `load("cohort_spo2_bias")`, `truth` and the columns
+# `spo2`, `sao2` and `group`.
+
+# %%
+my_occult_ratio = None  # Write your answer here.
+
+# %%
+"""Check that your occult-hypoxaemia ratio is right (prints a hint, never the answer)."""
+_ox = load("cohort_spo2_bias").merge(truth, on="patient_id")
+_reassuring = _ox[_ox["spo2"].between(92, 96)]
+_share = (_reassuring["sao2"] < 88).groupby(_reassuring["group"]).mean()
+_all_share = (_ox["sao2"] < 88).groupby(_ox["group"]).mean()
+if my_occult_ratio is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_occult_ratio), _share["G1"] / _share["G0"], rtol=0.01):
+    print("Correct ✔ The same true saturation, a reassuring reading far more often in G1.")
+elif np.isclose(float(my_occult_ratio), _share["G0"] / _share["G1"], rtol=0.01):
+    print("Not quite: you divided the other way round. G1's share goes on top.")
+elif np.isclose(float(my_occult_ratio), _all_share["G1"] / _all_share["G0"], rtol=0.01):
+    print("Not quite: keep only the patients whose SpO2 reads 92 to 96 before you compare the groups.")
+elif float(my_occult_ratio) <= 1:
+    print("Not quite: in the cohort with a biased oximeter, G1 should come out worse.")
+else:
+    print("Not quite. Keep patients with SpO2 from 92 to 96; in each group take the share with SaO2 below 88; "
+          "divide G1's share by G0's.")
+
+# %% [markdown]
+# **Your turn 3.** In section 5, `ThresholdOptimizer` made the FNR of women and men nearly equal on the
+# training patients. **On the test patients, how large is the gap it leaves: women's FNR minus men's, in
+# percentage points?** Use `comparison.loc[("ThresholdOptimizer", "test")]`.
+
+# %%
+my_gap_after_test = None  # Write your answer here.
+
+# %%
+"""Check that your FNR gap on the test patients is right (prints a hint, never the answer)."""
+_test = comparison.loc[("ThresholdOptimizer", "test")]
+_train = comparison.loc[("ThresholdOptimizer", "training")]
+_before = comparison.loc[("model at 0.5", "test")]
+if my_gap_after_test is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif abs(float(my_gap_after_test) - 100 * (_test["FNR women"] - _test["FNR men"])) <= 0.5:
+    print("Correct ✔ A constraint fitted on a few dozen women need not hold on new patients: check it there.")
+elif abs(float(my_gap_after_test) + 100 * (_test["FNR women"] - _test["FNR men"])) <= 0.5:
+    print("Not quite: check the sign. Take the women's FNR minus the men's.")
+elif abs(float(my_gap_after_test) - (_test["FNR women"] - _test["FNR men"])) < 0.005:
+    print("Not quite: that is a fraction. Give percentage points (multiply by 100).")
+elif abs(float(my_gap_after_test) - 100 * (_train["FNR women"] - _train["FNR men"])) <= 0.5:
+    print("Not quite: that is the gap on the TRAINING patients. The question is about the test patients.")
+elif abs(float(my_gap_after_test) - 100 * (_before["FNR women"] - _before["FNR men"])) <= 0.5:
+    print("Not quite: that is the gap of the model BEFORE the fix. Use the ThresholdOptimizer row.")
+else:
+    print("Not quite. Find the row for ThresholdOptimizer on the test patients, and subtract the men's FNR "
+          "from the women's.")
+
+# %% [markdown]
+# **Your turn 4 (think, no code to check).** The cardiology service asks you to remove `sex` from the
+# model's inputs "to make it fair". Would the women's FNR go down? (Hint: what drives the gap in section
+# 3?) And the `ThresholdOptimizer` uses sex at the moment of the decision: would your hospital, and your
+# patients, accept a different referral threshold for women and men?
+#
+# ## Summary
+
+# %%
+# extra code – the headline numbers of this lab, in one place
+print(f"Chest-pain model, {len(y_true)} test patients, threshold {THRESHOLD}:")
+for group in ["Female", "Male"]:
+    print(f"  {group:6s}: prevalence {y_true[sex == group].mean():.0%}, FNR {fnr_hand[group]:.0%}, "
+          f"FPR {fpr_hand[group]:.0%}, mean predicted {p_test[sex == group].mean():.0%}")
+for (name, patients), row in comparison.iterrows():
+    print(f"  {name:22s} ({patients:8s}): FNR women {row['FNR women']:.0%}, men {row['FNR men']:.0%}; "
+          f"accuracy {row['accuracy']:.0%}")
+print("Care programme, high-need patients missed (G0 / G1):")
+for label, frame in programme.items():
+    rates = MetricFrame(metrics=false_negative_rate, y_true=frame["high_need"], y_pred=frame["enrolled"],
+                        sensitive_features=frame["group"]).by_group
+    print(f"  label = {label}: {rates['G0']:.0%} / {rates['G1']:.0%}")
+
+# %% [markdown]
+# **Take-aways**
+#
+# - Fairness in a clinical model is about **who bears the errors**: the FNR is missed disease, the FPR is
+#   unneeded work-up. Report both, by group, with the number of patients behind each rate.
+# - `MetricFrame` computes any metric by group (sex, race, hospital, and their intersections) in one line.
+# - **Check calibration within groups.** A model can be calibrated in every group and still miss more
+#   patients in the group where the disease is rarer.
+# - Bias enters through the **label** (cost for need), **who is in the data**, how inputs are
+#   **measured**, and which tests are **done**. An audit against the recorded label can miss a label bias
+#   completely: you need a better measure of the truth.
+# - Fixes such as `ThresholdOptimizer` and `ExponentiatedGradient` move errors between groups and usually
+#   cost accuracy. State what they change for each group.
+# - When prevalence differs, calibration and equal error rates cannot all hold: choose, in the open, which
+#   matters for this decision.
+#
+# **References**
+#
+# - Agarwal A, Beygelzimer A, Dudík M, Langford J, Wallach H. A reductions approach to fair classification.
+#   *ICML* 2018 (PMLR 80:60–69).
+# - Chouldechova A. Fair prediction with disparate impact: a study of bias in recidivism prediction
+#   instruments. *Big Data* 2017;5:153–163.
+# - Detrano R, Janosi A, Steinbrunn W, et al. International application of a new probability algorithm
+#   for the diagnosis of coronary artery disease. *Am J Cardiol* 1989;64:304–310.
+# - Gianfrancesco MA, Tamang S, Yazdany J, Schmajuk G. Potential biases in machine learning algorithms
+#   using electronic health record data. *JAMA Intern Med* 2018;178:1544–1547.
+# - Hardt M, Price E, Srebro N. Equality of opportunity in supervised learning. *NeurIPS* 2016.
+# - Kleinberg J, Mullainathan S, Raghavan M. Inherent trade-offs in the fair determination of risk scores.
+#   *ITCS* 2017 (arXiv:1609.05807).
+# - Obermeyer Z, Powers B, Vogeli C, Mullainathan S. Dissecting racial bias in an algorithm used to
+#   manage the health of populations. *Science* 2019;366:447–453.
+# - Seyyed-Kalantari L, Zhang H, McDermott MBA, Chen IY, Ghassemi M. Underdiagnosis bias of artificial
+#   intelligence algorithms applied to chest radiographs in under-served patient populations. *Nat Med*
+#   2021;27:2176–2182.
+# - Sjoding MW, Dickson RP, Iwashyna TJ, Gay SE, Valley TS. Racial bias in pulse oximetry measurement.
+#   *N Engl J Med* 2020;383:2477–2478.
+# - Weerts H, Dudík M, Edgar R, Jalali A, Lutz R, Madaio M. Fairlearn: assessing and improving fairness of
+#   AI systems. *J Mach Learn Res* 2023;24(257):1–8.
