@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv notebooks release book instructor-book linkcheck test datasets benchmark lock clean
+.PHONY: help venv system-packages notebooks release book instructor-book linkcheck test datasets benchmark lock clean
 
 help:
 	@echo "make book       build the student edition of the book into _build/html"
@@ -19,6 +19,28 @@ help:
 	@echo "make lock       rewrite constraints.txt from the current .venv"
 
 venv: $(STAMP)
+
+# What the tests need from the system: Debian's chromium (the site in a real browser), bubblewrap (the
+# grading sandbox) and a font for screenshots. `make test` installs them with apt-get when run as root;
+# otherwise it stops before doing anything, on one line naming the command to run.
+SYSTEM_PACKAGES_MISSING = $(strip \
+	$(shell command -v chromium >/dev/null 2>&1 || echo chromium) \
+	$(shell command -v bwrap >/dev/null 2>&1 || echo bubblewrap) \
+	$(shell test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || echo fonts-dejavu-core))
+ifneq ($(filter test system-packages,$(MAKECMDGOALS)),)
+ifneq ($(SYSTEM_PACKAGES_MISSING),)
+ifneq ($(shell id -u),0)
+$(error make test needs $(SYSTEM_PACKAGES_MISSING): run 'sudo apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES_MISSING)' first)
+endif
+endif
+endif
+
+system-packages:
+	@missing="$(SYSTEM_PACKAGES_MISSING)"; [ -z "$$missing" ] && exit 0; \
+	command -v apt-get >/dev/null || { echo "make test needs $$missing: install them with your system's package manager" >&2; exit 1; }; \
+	echo "Installing system packages: $$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,7 +85,7 @@ linkcheck: $(STAMP)
 # The tests read the built book, and nbval runs every lab and every master (solutions and hidden tests
 # must pass): the masters are converted into a scratch course root first.
 TEST_COURSE := _build/test-course
-test: $(STAMP) book instructor-book
+test: system-packages $(STAMP) book instructor-book
 	rm -rf $(TEST_COURSE) && mkdir -p $(TEST_COURSE)/notebooks
 	$(BIN)/autograder release --all --course-root $(TEST_COURSE) --notebooks $(TEST_COURSE)/notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
