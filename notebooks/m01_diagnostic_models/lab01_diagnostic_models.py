@@ -524,8 +524,10 @@ plt.show()
 # ### What the AUC means
 #
 # Take one patient **with** CAD and one **without**, at random. The AUC is the probability that the model
-# gives the patient with CAD the higher score (Hanley & McNeil, *Radiology* 1982). An AUC of 0.5 is a coin
-# toss; 1.0 means every patient with CAD scores above every patient without.
+# gives the patient with CAD the higher score (Hanley & McNeil, *Radiology* 1982). It lies between 0 and 1:
+# 1.0 means every patient with CAD scores above every patient without, 0.5 is a coin toss, and below 0.5
+# the model ranks patients the wrong way round (0 would put every patient without CAD above every patient
+# with it).
 #
 # Let us check that by brute force: compare **every** such pair in the test set (a tie counts as half).
 
