@@ -77,6 +77,36 @@ def objective_texts(a: Assignment) -> dict[str, str]:
     return {key: " ".join(body.split()) for key, body in found}
 
 
+def page_title(page: str, root: Path = REPO) -> str:
+    """The title of a book page (``book/m01_…/01_confusion_matrix``): its first ``# `` heading.
+
+    Front matter and code cells are skipped (a ``# `` there is a comment, not a heading); a page that
+    cannot be read, or has no heading, falls back to its file name."""
+    path = root / f"{page}.md"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return page.rsplit("/", 1)[-1]
+    in_front_matter = bool(lines) and lines[0].strip() == "---"
+    fence = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if in_front_matter:
+            if i > 0 and stripped == "---":
+                in_front_matter = False
+            continue
+        if fence:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.rsplit("/", 1)[-1]
+
+
 def item_analysis(results: list[Result]) -> dict[str, dict[str, float]]:
     graded = [r for r in results if r.status == "graded"]
     questions = sorted({q for r in graded for q in r.max_points})
@@ -186,7 +216,7 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
         ax.invert_yaxis()
 
     def link(page):
-        return f'<a href="{html.escape(base)}/{html.escape(page)}.html">{html.escape(page.rsplit("/", 1)[-1])}</a>' if page else "the module"
+        return f'<a href="{html.escape(base)}/{html.escape(page)}.html">{html.escape(page_title(page))}</a>' if page else "the module"
 
     rows = "".join(
         f"<tr><td>{html.escape(q)}</td><td>{items[q]['difficulty']:.2f}</td>"

@@ -24,11 +24,13 @@ AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 CLASS_SIZE = 30
 
 # Assignment 1: the answer cells each test needs (q3 calls sens_spec; q4-q6 use the functions of q1-q2).
-A01_POINTS = {"q1_tests": 2, "q2_tests": 2, "q3_tests": 2, "q4_tests": 2, "q5_tests": 2, "q6_tests": 2, "q7_tests": 2, "q8_tests": 1}
+A01_POINTS = {"q1_tests": 2, "q2_tests": 2, "q3_tests": 2, "q4_tests": 2, "q5_tests": 2, "q6_tests": 2, "q7_tests": 2, "q8_tests": 1,
+              "q9_tests": 1, "q10_tests": 1}
 A01_NEEDS = {
     "q1_tests": {"q1_answer"}, "q2_tests": {"q2_answer"}, "q3_tests": {"q3_answer", "q2_answer"},
     "q4_tests": {"q4_answer", "q1_answer", "q2_answer"}, "q5_tests": {"q5_answer", "q4_answer", "q1_answer", "q2_answer"},
     "q6_tests": {"q6_answer", "q1_answer", "q2_answer"}, "q7_tests": {"q7_answer"}, "q8_tests": {"q8_answer"},
+    "q9_tests": {"q9_answer"}, "q10_tests": {"q10_answer"},
 }
 
 
@@ -75,18 +77,18 @@ def points(rows, student):
 
 def test_the_masters_solutions_score_full_marks(a01_class):
     _, rows, _ = a01_class
-    assert points(rows, "perfect") == (15, 15)
+    assert points(rows, "perfect") == (17, 17)
     assert float(rows["perfect"]["manual_max"]) == 5
 
 
 def test_the_untouched_release_scores_zero(a01_class):
     _, rows, _ = a01_class
-    assert points(rows, "untouched") == (0, 15)
+    assert points(rows, "untouched") == (0, 17)
 
 
 def test_one_wrong_answer_loses_exactly_that_questions_points(a01_class):
     _, rows, _ = a01_class
-    assert points(rows, "wrong_q5") == (13, 15)
+    assert points(rows, "wrong_q5") == (15, 17)
     assert rows["wrong_q5"]["q5_tests"] == "0"
     others = [q for q in A01_POINTS if q != "q5_tests"]
     assert all(rows["wrong_q5"][q] == rows["perfect"][q] for q in others)
@@ -94,7 +96,7 @@ def test_one_wrong_answer_loses_exactly_that_questions_points(a01_class):
 
 def test_a_renamed_notebook_is_still_graded(a01_class):
     _, rows, _ = a01_class
-    assert points(rows, "renamed") == (15, 15)
+    assert points(rows, "renamed") == (17, 17)
 
 
 def test_a_malformed_notebook_is_reported_and_the_others_are_graded(a01_class):
@@ -104,7 +106,7 @@ def test_a_malformed_notebook_is_reported_and_the_others_are_graded(a01_class):
     assert "malformed not graded: a01_diagnostic_models.ipynb is not a readable notebook" in run.stderr
     assert "Traceback" not in run.stderr
     assert sum(r["status"] == "graded" for r in rows.values()) == 4 + len(expected)
-    assert "perfect" in run.stdout and "15/15" in run.stdout
+    assert "perfect" in run.stdout and "17/17" in run.stdout
 
 
 def test_a_simulated_class_scores_exactly_as_the_oracle_says(a01_class):
@@ -156,7 +158,7 @@ def test_an_existing_dask_cluster_grades_the_same(tmp_path):
             executed_there = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
     assert run.returncode == 0, run.stderr[-2000:]
     rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "course" / "grades" / f"{a.id}.csv").open())}
-    assert points(rows, "perfect") == (15, 15) and points(rows, "untouched") == (0, 15)
+    assert points(rows, "perfect") == (17, 17) and points(rows, "untouched") == (0, 17)
     assert any(p.startswith("grade") for p in executed_there), f"no grading task ran on the cluster: {executed_there}"
 
 

@@ -1,7 +1,7 @@
 """A class of bad and tricky submissions, graded the way a fair instructor expects.
 
 Every case is a real notebook graded by `autograder grade` (real nbgrader, real kernels, the sandbox) in
-one batch. Each case states what it scores out of 15 autograded points; the batch completes, and the
+one batch. Each case states what it scores out of 17 autograded points; the batch completes, and the
 perfect submission graded beside them keeps its full marks. Then the feedback of the whole class is
 checked for hidden tests and solutions, and the class report and the export are produced from it.
 """
@@ -53,48 +53,48 @@ AUC = "from sklearn.metrics import roc_auc_score\nauc_test = float(roc_auc_score
 def corpus(secret_path: str, course_root: Path) -> dict[str, tuple[object, float, str]]:
     """name -> (notebook or raw text, expected autograded score, why)."""
     cases = {}
-    cases["perfect"] = (submission(), 15, "the master's solutions")
+    cases["perfect"] = (submission(), 17, "the master's solutions")
     cases["untouched"] = (released(), 0, "the stubs raise NotImplementedError")
-    cases["infinite_loop"] = (submission(q8_answer="while True:\n    pass"), 14,
+    cases["infinite_loop"] = (submission(q8_answer="while True:\n    pass"), 16,
                               "the cell times out and is interrupted; later cells still run; q8 lost")
-    cases["kernel_exit"] = (submission(q8_answer="import os\nos._exit(1)"), 14,
-                            "the kernel dies at q8: every cell before keeps its points, q8's test scores 0")
-    cases["memory_hog"] = (submission(q8_answer="hog = []\nwhile True:\n    hog.append(b'x' * (50 * 2**20))"), 14,
-                           "killed at the memory limit, like a kernel death at q8")
-    cases["exception"] = (submission(q7_answer="raise ValueError('I do not know')"), 13, "q7's answer raises: q7 lost")
+    cases["kernel_exit"] = (submission(q10_answer="import os\nos._exit(1)"), 16,
+                            "the kernel dies at q10, the last question: every cell before keeps its points, q10's test scores 0")
+    cases["memory_hog"] = (submission(q10_answer="hog = []\nwhile True:\n    hog.append(b'x' * (50 * 2**20))"), 16,
+                           "killed at the memory limit, like a kernel death at q10")
+    cases["exception"] = (submission(q7_answer="raise ValueError('I do not know')"), 15, "q7's answer raises: q7 lost")
     deleted = without(submission(q3_answer="return 0.5, 0.5, 2.0, 0.5"), "q3_tests")
-    cases["deleted_test_cell"] = (deleted, 13, "the deleted test cell is put back from the gradebook; q3 is wrong")
+    cases["deleted_test_cell"] = (deleted, 15, "the deleted test cell is put back from the gradebook; q3 is wrong")
     dup = submission()
     dup.cells.insert(5, copy.deepcopy(cell(dup, "q1_tests")))
-    cases["duplicated_cells"] = (dup, 15, "nbgrader keeps one copy of a duplicated grade cell")
+    cases["duplicated_cells"] = (dup, 17, "nbgrader keeps one copy of a duplicated grade cell")
     reordered = submission()
     i, j = (reordered.cells.index(cell(reordered, g)) for g in ("q7_text", "q8_text"))
     reordered.cells[i], reordered.cells[j] = reordered.cells[j], reordered.cells[i]
-    cases["reordered_cells"] = (reordered, 15, "moving instructions around changes nothing")
+    cases["reordered_cells"] = (reordered, 17, "moving instructions around changes nothing")
     edited = submission(q5_answer=WRONG_Q5)
     cell(edited, "q5_tests").source = '"""Check nothing."""\npass'
-    cases["edited_test_cell"] = (edited, 13, "the edited test is restored from the gradebook; q5 is wrong")
+    cases["edited_test_cell"] = (edited, 15, "the edited test is restored from the gradebook; q5 is wrong")
     meta = submission(q5_answer=WRONG_Q5)
     cell(meta, "q5_tests").metadata["nbgrader"]["points"] = 100
     cell(meta, "q5_tests").metadata["nbgrader"]["grade"] = False
-    cases["edited_metadata"] = (meta, 13, "points and grade flags come from the gradebook, not the notebook")
+    cases["edited_metadata"] = (meta, 15, "points and grade flags come from the gradebook, not the notebook")
     kernel = submission()
     kernel.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
-    cases["wrong_kernel"] = (kernel, 15, "the kernel spec is reset to the course's Python kernel")
-    cases["flooding_output"] = (submission(q8_answer="for i in range(200_000):\n    print('spam', i)\n" + AUC), 15,
+    cases["wrong_kernel"] = (kernel, 17, "the kernel spec is reset to the course's Python kernel")
+    cases["flooding_output"] = (submission(q8_answer="for i in range(200_000):\n    print('spam', i)\n" + AUC), 17,
                                 "printing is no crime; the output is capped")
     cases["always_equal"] = (submission(q5_answer="class Yes(float):\n    def __eq__(self, other):\n        return True\n"
-                                                  "ppv_clinic = Yes(0.4)"), 13,
+                                                  "ppv_clinic = Yes(0.4)"), 15,
                              "the tests compare float(x) with a tolerance: the trick object fails q5")
     cases["patched_library"] = (submission(q4_answer="import sklearn.metrics\nsklearn.metrics.recall_score = lambda *a, **k: 0.5\n"
-                                                     "sens_05 = spec_05 = 0.5"), 13,
+                                                     "sens_05 = spec_05 = 0.5"), 15,
                                 "q4's reference is plain arithmetic, immune to the patch: q4 lost (q5 still consistent)")
-    cases["hidden_traceback"] = (submission(q5_answer="get_ipython().showtraceback = lambda *a, **k: None\n" + WRONG_Q5), 13,
+    cases["hidden_traceback"] = (submission(q5_answer="get_ipython().showtraceback = lambda *a, **k: None\n" + WRONG_Q5), 15,
                                  "nbgrader reads the kernel's reply status, not the printed traceback: q5 lost")
-    cases["exception_handler"] = (submission(q5_answer="get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)\n" + WRONG_Q5), 13,
+    cases["exception_handler"] = (submission(q5_answer="get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)\n" + WRONG_Q5), 15,
                                   "a custom handler still reports the error to the grader: q5 lost")
     cases["grader_environment"] = (submission(q8_answer="import os\nprint(sorted(os.environ))\n"
-                                                        "if os.environ.get('NBGRADER_EXECUTION'):\n    raise SystemExit('grader seen')\n" + AUC), 15,
+                                                        "if os.environ.get('NBGRADER_EXECUTION'):\n    raise SystemExit('grader seen')\n" + AUC), 17,
                                    "the kernel sees no grader variables, so the branch never fires")
     cases["malformed_json"] = ('{"cells": [ this is not json', None, "reported as malformed, not graded")
     if sandbox.bwrap_available():
@@ -102,7 +102,7 @@ def corpus(secret_path: str, course_root: Path) -> dict[str, tuple[object, float
                  "    try:\n        seen.append(open(p, 'rb').read(80))\n    except OSError as e:\n        seen.append(type(e).__name__)\n"
                  f"try:\n    open({str(course_root / 'planted.txt')!r}, 'w').write('x')\nexcept OSError as e:\n    seen.append(type(e).__name__)\n"
                  "print(seen)\n" + AUC)
-        cases["reads_outside"] = (submission(q8_answer=probe), 15,
+        cases["reads_outside"] = (submission(q8_answer=probe), 17,
                                   "the master, the gradebook and other students' folders are not there; writes stay inside")
     return cases
 
@@ -141,7 +141,7 @@ def test_each_case_scores_what_a_fair_instructor_expects(graded, name):
     cases, _, rows, _, _ = graded
     _, expected, why = cases[name]
     assert float(rows[name]["autograded_score"]) == expected, f"{name}: expected {expected} ({why}); got {rows[name]}"
-    assert float(rows[name]["autograded_max"]) == 15
+    assert float(rows[name]["autograded_max"]) == 17
 
 
 def test_kernel_deaths_are_explained(graded):
@@ -199,7 +199,7 @@ def test_feedback_has_no_hidden_test_or_solution_the_student_did_not_write(grade
     assert find_leaks(files, hidden) == []
     untouched = (root / "feedback" / "untouched" / A01.id / f"{A01.id}.html").read_text()
     assert find_leaks([root / "feedback" / "untouched" / A01.id / f"{A01.id}.html"], secret_lines(A01)) == []
-    assert "0 / 15" in untouched and "Score for q1_tests: 0 / 2 points" in untouched
+    assert "0 / 17" in untouched and "Score for q1_tests: 0 / 2 points" in untouched
     assert "Traceback" not in untouched and "NotImplementedError" in untouched
     edited = (root / "feedback" / "edited_test_cell" / A01.id / f"{A01.id}.html").read_text()
     assert "most positive calls come from the many patients without disease" in edited  # the visible message teaches

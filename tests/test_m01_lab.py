@@ -22,18 +22,23 @@ LAB_DIR = REPO / "notebooks" / "m01_diagnostic_models"
 RIGHT_ANSWERS = {
     "my_missed_per_100": "100 * (1 - _sk_sens)",
     "my_ppv_clinic": "_sk_sens * 0.2 / (_sk_sens * 0.2 + (1 - _sk_spec) * 0.8)",
-    "my_post_test_probability": "(0.3 / 0.7 * _sk_sens / (1 - _sk_spec)) / (1 + 0.3 / 0.7 * _sk_sens / (1 - _sk_spec))",
+    # a single test (ST depression >= 1 mm) chained onto a pre-test probability of 30%, never the model's LR
+    "my_post_test_probability": "(0.3 / 0.7 * _st_lr) / (1 + 0.3 / 0.7 * _st_lr)",
 }
 # Mistakes students make, written in terms of the right answer `_right` (and sensitivity/specificity).
 WRONG_ANSWERS = {
     "my_missed_per_100": ["_right / 100", "100 * _sk_sens", "_right + 10", "0"],
     "my_ppv_clinic": ["100 * _right", "_sk_spec * 0.8 / (_sk_spec * 0.8 + (1 - _sk_sens) * 0.2)", "0.95", "0.1"],
-    "my_post_test_probability": ["0.3 * _sk_sens / (1 - _sk_spec)", "0.2", "_right / (1 - _right)", "0.5"],
+    "my_post_test_probability": ["0.3 * _st_lr", "0.2", "_right / (1 - _right)", "0.5",
+                                 # the model's LR chained onto a pre-test estimate built on the same inputs
+                                 "(0.3 / 0.7 * _sk_sens / (1 - _sk_spec)) / (1 + 0.3 / 0.7 * _sk_sens / (1 - _sk_spec))"],
 }
 SK_RATES = (
     "from sklearn.metrics import recall_score as _recall\n"
     "_sk_sens = _recall(y_true, y_pred)\n"
     "_sk_spec = _recall(y_true, y_pred, pos_label=0)\n"
+    "from sklearn.metrics import class_likelihood_ratios as _clr\n"
+    "_st_lr = _clr(y_train, (X_train['oldpeak'] >= 1).astype(int))[0]\n"
 )
 METRICS_PROBE = SK_RATES + """\
 from sklearn.metrics import (class_likelihood_ratios as _lrs, precision_score as _prec,
@@ -49,6 +54,7 @@ assert abs(auc["Random forest"] - _auc(y_true, p_forest)) < 1e-12, "AUC"
 assert abs(ppv_from_bayes(0.9, 0.9, 0.01) - 9 / 108) < 1e-12, "Bayes PPV"
 assert abs(npv_from_bayes(0.9, 0.9, 0.01) - 891 / 892) < 1e-12, "Bayes NPV"
 assert abs(harm_threshold - 1 / (1 + HARM_RATIO)) < 1e-12, "Pauker-Kassirer threshold"
+assert abs(lr_st - _st_lr) < 1e-9, "likelihood ratio of the single test (ST depression >= 1 mm)"
 assert 0 < harm_threshold < THRESHOLD and at_harm["sensitivity"] >= sensitivity, "a lower threshold catches more"
 print("METRICS OK")
 """

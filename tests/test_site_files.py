@@ -209,3 +209,33 @@ def test_instructor_edition_is_apart_and_complete(site_dir, instructor_site, sec
     links = [(page, href) for page in site_dir.rglob("*.html")
              for href in re.findall(r'(?:href|src)="([^"#]*instructor[^"]*)"', page.read_text(encoding="utf-8"))]
     assert not links, f"the student edition links to instructor material:\n{_report(links)}"
+
+
+def raw_tables(html_text: str) -> list[str]:
+    """Paragraphs that are a Markdown table left as text: they start with `|` and hold a `|---` rule."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for p in BeautifulSoup(html_text, "html.parser").find_all("p"):
+        text = p.get_text()
+        if text.lstrip().startswith("|") and re.search(r"\|\s*:?-{3,}", text):
+            found.append(" ".join(text.split())[:120])
+    return found
+
+
+def test_raw_table_check_finds_a_table_left_as_text():
+    assert raw_tables("<p>| a | b |\n|---|---|\n| 1 | 2 |</p>")
+    assert raw_tables("<main><p>| a |\n| :--- |</p></main>")
+    assert not raw_tables("<table><tr><td>| a |</td></tr></table><p>a | b, not a table</p>")
+
+
+def test_every_table_on_every_page_renders_as_a_table(site_dir):
+    """Check that no page shows a Markdown table as raw text full of `|` characters."""
+    found = []
+    for page in sorted(site_dir.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        found += [(page.relative_to(site_dir), text) for text in raw_tables(page.read_text(encoding="utf-8"))]
+    assert not found, "tables shown as raw text:\n" + _report(found)
+    competency = (site_dir / "book" / "appendix" / "competency_map.html").read_text(encoding="utf-8")
+    assert "<table" in competency and "M1.1" in competency, "the competency map has no table"

@@ -18,16 +18,21 @@
 # heart rate peaks at 140 beats per minute, the chest pain comes back, and his ST segment drops by 1.5 mm.
 # His blood pressure is 140 mmHg systolic and his cholesterol 250 mg/dL.
 #
-# **The decision.** Do we refer him for invasive coronary angiography, the test that shows whether his
-# coronary arteries are narrowed (coronary artery disease, CAD)?
+# **The decision.** Do we refer him for CT coronary angiography, the non-invasive test that shows whether
+# his coronary arteries are narrowed (coronary artery disease, CAD)? Current guidelines for stable chest
+# pain estimate the pre-test likelihood of CAD first, then offer CT coronary angiography or a functional
+# imaging test, and keep invasive coronary angiography for those whose non-invasive tests call for it
+# (NICE CG95, updated 2016; ESC 2019 and 2024 guidelines on chronic coronary syndromes). His exercise ECG
+# is there because the patients in our data were seen in the 1980s, when it came first; NICE no longer
+# uses it alone to diagnose or exclude angina.
 #
 # **What each kind of error costs.**
 #
-# - A **false negative** (we say "no CAD" and he has it): he goes home without treatment for a disease
-#   that can end in a heart attack.
-# - A **false positive** (we say "CAD" and he does not have it): he has an invasive procedure he did not
-#   need, with its risks (bleeding, contrast injury to the kidneys, and rarely stroke or death; Tavakol,
-#   Ashraf & Brener, *Glob J Health Sci* 2012), its cost and his worry.
+# - A **false negative** (we say "no CAD" and he has it): no further testing, and he goes home without
+#   treatment for a disease that can end in a heart attack.
+# - A **false positive** (we say "CAD" and he does not have it): a CT coronary angiogram he did not need,
+#   with its radiation, its contrast (rarely an allergic reaction or kidney injury), incidental findings
+#   that lead to more tests, its cost and his worry.
 #
 # **In this lab (about 45 minutes) you will:**
 #
@@ -332,7 +337,7 @@ pd.Series(
 # %%
 print(f"Of 100 patients WITH CAD, the model flags {100 * sensitivity:.0f} and misses {100 * (1 - sensitivity):.0f}.")
 print(f"Of 100 patients WITHOUT CAD, it reassures {100 * specificity:.0f} "
-      f"and sends {100 * (1 - specificity):.0f} for an angiogram they do not need.")
+      f"and sends {100 * (1 - specificity):.0f} for a CT angiogram they do not need.")
 print(f"Of 100 patients it flags, {100 * ppv:.0f} truly have CAD.")
 print(f"Of 100 patients it reassures, {100 * npv:.0f} are truly free of CAD.")
 
@@ -347,7 +352,27 @@ print(f"with {tn + fp} without CAD, the specificity from {spec_ci.low:.0%} to {s
 # **Likelihood ratios** turn a pre-test probability into a post-test probability:
 # post-test odds = pre-test odds × LR, where odds = p / (1 − p). As a rule of thumb, an LR+ above 10 or an
 # LR− below 0.1 changes the probability a lot; 5–10 or 0.1–0.2, moderately; 2–5 or 0.2–0.5, a little
-# (Jaeschke, Guyatt & Sackett, *JAMA* 1994). You will use this in *Your turn 3*.
+# (Jaeschke, Guyatt & Sackett, *JAMA* 1994).
+#
+# This works for a **single test** added to what you already know. It does **not** work for our model:
+# its inputs (age, sex, type of chest pain, the exercise test) are the very findings a clinician's own
+# pre-test estimate rests on, so multiplying that estimate by the model's `lr_pos` would count the same
+# evidence twice. A model moved to patients with a different prevalence is adjusted another way: its
+# baseline risk (the intercept) is updated to the local prevalence, and its calibration is checked in local
+# patients (module 2, *Does it work here?*).
+#
+# A single test from the same patients: **ST depression of 1 mm or more on the exercise ECG**, on its own.
+# Its likelihood ratio, from the Cleveland training patients:
+
+# %%
+st_positive = (X_train["oldpeak"] >= 1).astype(int)  # 1 = ST depression of 1 mm or more
+st_sensitivity = recall_score(y_train, st_positive)
+st_specificity = recall_score(y_train, st_positive, pos_label=0)
+lr_st = st_sensitivity / (1 - st_specificity)
+print(f"ST depression ≥ 1 mm: sensitivity {st_sensitivity:.0%}, specificity {st_specificity:.0%}, "
+      f"LR+ {lr_st:.1f}. You will use it in Your turn 3.")
+
+# %% [markdown]
 #
 # ## 4. Same model, other patients: prevalence and PPV
 #
@@ -443,7 +468,7 @@ print(f"Biggest gap between prediction and observation: {worst}, where specifici
 #    works as well at the new hospital as in Cleveland. Different patients, and measurements that were
 #    never recorded there (look back at the missing-values table), change sensitivity and specificity
 #    too. That is why a model must be validated on patients from the place where it will be used
-#    (*external validation*, the subject of a later module).
+#    (*external validation*, the subject of module 2, *Does it work here?*).
 #
 # ## 5. ROC and precision–recall curves
 #
@@ -499,8 +524,10 @@ plt.show()
 # ### What the AUC means
 #
 # Take one patient **with** CAD and one **without**, at random. The AUC is the probability that the model
-# gives the patient with CAD the higher score (Hanley & McNeil, *Radiology* 1982). An AUC of 0.5 is a coin
-# toss; 1.0 means every patient with CAD scores above every patient without.
+# gives the patient with CAD the higher score (Hanley & McNeil, *Radiology* 1982). It lies between 0 and 1:
+# 1.0 means every patient with CAD scores above every patient without, 0.5 is a coin toss, and below 0.5
+# the model ranks patients the wrong way round (0 would put every patient without CAD above every patient
+# with it).
 #
 # Let us check that by brute force: compare **every** such pair in the test set (a tie counts as half).
 
@@ -522,7 +549,7 @@ assert np.isclose(n_correct / n_pairs, auc["Logistic regression"]), "the pair co
 #
 # ## 6. Choosing a threshold from harms
 #
-# Which threshold is right depends on how bad each error is. Ask yourself: **how many unnecessary
+# Which threshold is right depends on how bad each error is. Ask yourself: **how many unnecessary CT
 # angiograms would I accept to avoid missing one patient with CAD?** Call that number the *harm ratio*.
 #
 # Refer when the probability of CAD, *p*, makes referring the smaller harm. Referring harms the patient
@@ -537,7 +564,7 @@ assert np.isclose(n_correct / n_pairs, auc["Logistic regression"]), "the pair co
 # not a guideline: change it and re-run the cells of this section.
 
 # %%
-HARM_RATIO = 4  # unnecessary angiograms you would accept to avoid missing one patient with CAD
+HARM_RATIO = 4  # unnecessary CT angiograms you would accept to avoid missing one patient with CAD
 
 harm_threshold = 1 / (1 + HARM_RATIO)
 print(f"Harm ratio {HARM_RATIO}: refer when the probability of CAD is at least {harm_threshold:.2f}.")
@@ -554,8 +581,8 @@ def per_1000(y_true, probabilities, threshold):
         "sensitivity": sens,
         "specificity": spec,
         "missed CAD per 1,000": 1000 * prev * (1 - sens),
-        "unneeded angiograms per 1,000": 1000 * (1 - prev) * (1 - spec),
-        "angiograms per 1,000": 1000 * np.mean(pred),
+        "unneeded CT angiograms per 1,000": 1000 * (1 - prev) * (1 - spec),
+        "CT angiograms per 1,000": 1000 * np.mean(pred),
     }
 
 
@@ -574,19 +601,19 @@ at_default, at_harm = comparison.iloc[:, 0], comparison.iloc[:, 1]
 print(f"Among 1,000 patients like Cleveland's ({y_true.mean():.0%} with CAD), moving the threshold from "
       f"{THRESHOLD} to {harm_threshold:.2f}")
 print(f"  misses {at_default['missed CAD per 1,000']:.0f} → {at_harm['missed CAD per 1,000']:.0f} patients with CAD,")
-print(f"  and sends {at_default['unneeded angiograms per 1,000']:.0f} → "
-      f"{at_harm['unneeded angiograms per 1,000']:.0f} patients without CAD for an angiogram.")
+print(f"  and sends {at_default['unneeded CT angiograms per 1,000']:.0f} → "
+      f"{at_harm['unneeded CT angiograms per 1,000']:.0f} patients without CAD for a CT angiogram.")
 
-# %% mystnb={"image": {"alt": "Line chart of the logistic regression's errors per 1,000 patients like Cleveland's at every threshold: missed CAD (false negatives) rises as the threshold goes up while unneeded angiograms (false positives) fall, the two curves crossing in the middle. Vertical lines mark the default threshold 0.5 and the threshold chosen from the harm ratio."}}
-# extra code – missed CAD and unneeded angiograms per 1,000 patients at every threshold
+# %% mystnb={"image": {"alt": "Line chart of the logistic regression's errors per 1,000 patients like Cleveland's at every threshold: missed CAD (false negatives) rises as the threshold goes up while unneeded CT angiograms (false positives) fall, the two curves crossing in the middle. Vertical lines mark the default threshold 0.5 and the threshold chosen from the harm ratio."}}
+# extra code – missed CAD and unneeded CT angiograms per 1,000 patients at every threshold
 thresholds = np.linspace(0.01, 0.99, 99)
 curves = pd.DataFrame([per_1000(y_true, p_logreg, t) for t in thresholds], index=thresholds)
 
 fig, ax = plt.subplots(figsize=(9, 5.5))
 ax.plot(thresholds, curves["missed CAD per 1,000"], color=ORANGE, linewidth=2.5,
         label="missed CAD (false negatives)")
-ax.plot(thresholds, curves["unneeded angiograms per 1,000"], color=BLUE, linewidth=2.5, linestyle="--",
-        label="unneeded angiograms (false positives)")
+ax.plot(thresholds, curves["unneeded CT angiograms per 1,000"], color=BLUE, linewidth=2.5, linestyle="--",
+        label="unneeded CT angiograms (false positives)")
 ax.axvline(THRESHOLD, color=GREY, linestyle=":", label=f"default threshold {THRESHOLD}")
 ax.axvline(harm_threshold, color="black", linestyle="-.", label=f"your threshold {harm_threshold:.2f}")
 ax.set_title("Logistic regression: errors per 1,000 patients like Cleveland's")
@@ -597,10 +624,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Lowering the threshold trades unneeded angiograms for fewer missed patients. No threshold removes both
+# Lowering the threshold trades unneeded CT angiograms for fewer missed patients. No threshold removes both
 # kinds of error: the harm ratio, a clinical and ethical judgement, decides where to stand. Note that the
 # rule *p*ₜ = 1 / (1 + harm ratio) assumes the predicted probabilities are **calibrated** (that, of 100
-# patients given 20 %, about 20 have CAD), which we check in a later module.
+# patients given 20 %, about 20 have CAD), which module 2 (*Does it work here?*) shows how to check.
 #
 # ## 7. 📝 Your turn
 #
@@ -658,9 +685,10 @@ else:
           "prevalence as a proportion.")
 
 # %% [markdown]
-# **Your turn 3.** Before any test, a cardiologist puts the probability that a patient has CAD at 30 %.
-# The model (threshold 0.5) says "CAD". **What is the probability of CAD now?** Use the likelihood ratio
-# `lr_pos`: turn the probability into odds, multiply by the LR, turn the odds back into a probability.
+# **Your turn 3.** Before the exercise test, from the patient's age, sex and symptoms alone, a cardiologist
+# puts the probability that he has CAD at 30 %. His exercise ECG then shows ST depression of 1 mm or more.
+# **What is the probability of CAD now?** Use that single test's likelihood ratio `lr_st`: turn the
+# probability into odds, multiply by the LR, turn the odds back into a probability.
 # (odds = p / (1 − p); p = odds / (1 + odds))
 
 # %%
@@ -671,27 +699,30 @@ my_post_test_probability = None  # Write your answer here.
 if my_post_test_probability is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 else:
-    post_odds = 0.30 / (1 - 0.30) * lr_pos
+    post_odds = 0.30 / (1 - 0.30) * lr_st
+    model_odds = 0.30 / (1 - 0.30) * lr_pos
     if np.isclose(float(my_post_test_probability), post_odds / (1 + post_odds), atol=0.005):
         print("Correct ✔ A positive result raises the probability: that is what an LR+ above 1 does.")
-    elif np.isclose(float(my_post_test_probability), 0.30 * lr_pos, atol=0.005):
+    elif np.isclose(float(my_post_test_probability), model_odds / (1 + model_odds), atol=0.005):
+        print("Not quite: you used the model's lr_pos. The model already uses age, sex and symptoms, on which the "
+              "30 % rests: that would count them twice. Use the single test's lr_st.")
+    elif np.isclose(float(my_post_test_probability), 0.30 * lr_st, atol=0.005):
         print("Not quite: multiply the ODDS by the LR, not the probability. Convert 30 % to odds first.")
     elif np.isclose(float(my_post_test_probability), post_odds, atol=0.005):
         print("Not quite: that is the post-test ODDS. Turn it back into a probability: odds / (1 + odds).")
     elif float(my_post_test_probability) > 1:
         print("Not quite: give a probability between 0 and 1, not a percentage.")
     elif float(my_post_test_probability) <= 0.30:
-        print("Not quite: a positive result with an LR+ above 1 should raise the probability above 30 %. "
-              "Did you use lr_neg?")
+        print("Not quite: a positive result with an LR+ above 1 should raise the probability above 30 %.")
     else:
-        print("Not quite. Three steps: pre-test odds = 0.3 / (1 − 0.3); post-test odds = pre-test odds × lr_pos; "
+        print("Not quite. Three steps: pre-test odds = 0.3 / (1 − 0.3); post-test odds = pre-test odds × lr_st; "
               "probability = odds / (1 + odds).")
 
 # %% [markdown]
 # **Your turn 4 (think, no code to check).** Go back to section 6 and set `HARM_RATIO` to what *you*
 # think is right for a patient like Mr A.; re-run the cells of that section. Would he be referred? Would
-# your answer change for an 85-year-old with severe kidney disease, for whom contrast and an invasive
-# procedure are more dangerous? Which way would the harm ratio move?
+# your answer change for an 85-year-old with severe kidney disease, for whom contrast is more dangerous?
+# Which way would the harm ratio move?
 #
 # ## Summary
 
@@ -741,5 +772,9 @@ for site, row in external.iterrows():
 #   1980;302:1109–1117.
 # - Saito T, Rehmsmeier M. The precision-recall plot is more informative than the ROC plot when
 #   evaluating binary classifiers on imbalanced datasets. *PLoS One* 2015;10:e0118432.
-# - Tavakol M, Ashraf S, Brener SJ. Risks and complications of coronary angiography: a comprehensive
-#   review. *Glob J Health Sci* 2012;4:65–93.
+# - Knuuti J, Wijns W, Saraste A, et al. 2019 ESC Guidelines for the diagnosis and management of chronic
+#   coronary syndromes. *Eur Heart J* 2020;41:407–477.
+# - National Institute for Health and Care Excellence. Recent-onset chest pain of suspected cardiac origin:
+#   assessment and diagnosis. Clinical guideline CG95, 2010, updated 2016.
+# - Vrints C, Andreotti F, Koskinas KC, et al. 2024 ESC Guidelines for the management of chronic coronary
+#   syndromes. *Eur Heart J* 2024;45:3415–3537.
