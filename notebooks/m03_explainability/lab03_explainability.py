@@ -361,14 +361,14 @@ plt.show()
 # The **waterfall plot** starts at the base value at the bottom and adds one input's SHAP value per bar
 # until it reaches Mr R.'s prediction at the top.
 
-# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the average predicted risk at the bottom, one bar per input adds or takes away percentage points up to his predicted risk at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
+# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the base value (the mean of the forest's predictions) at the bottom, one bar per input adds or takes away percentage points up to his score at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
 shap_mr_r = explainer(mr_r)[0, :, 1]
 assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP values do not add up"
 
 # extra code – SHAP's waterfall plot, in percentage points
 shap.plots.waterfall(in_points(shap_mr_r), max_display=12, show=False)
 ax = plt.gca()
-ax.set_title(f"Mr R.: from the average risk to his risk of {p_mr_r:.0%}")
+ax.set_title(f"Mr R.: from the base value (mean prediction) to his score of {p_mr_r:.0%}")
 ax.set_xlabel("risk of CAD (%)")
 ax.set_ylabel("input = Mr R.'s value")
 plt.show()
