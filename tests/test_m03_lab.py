@@ -5,8 +5,10 @@ output, labelled figures, check cells that accept the right answer, reject wrong
 answer). This file gives the Module 3 answers and adds that the explanations the lab teaches agree with
 reference computations made here independently (odds ratios from a differently parameterised fit,
 permutation importance from scikit-learn and by hand, SHAP values that add up and equal the average of the
-trees' own SHAP values), and that the claims its text makes about them (which input is on top, which way an
-odds ratio points, how large the leak is) hold.
+trees' own SHAP values), that the claims its text makes about them (which input is on top, which way an
+odds ratio points, how large the leak is) hold, and that the forest's calibration (by fifths, O/E, slope)
+agrees with statsmodels and with the figures the chapter quotes. It also checks the chapter's own
+calibration figures and the reference numbers of the a03 rubric.
 
 The lab runs once (about 30 s), in the same kernel as a few probe cells appended to it.
 """
@@ -80,6 +82,31 @@ assert abs(auc_radius_only - auc_all_three) < 0.01, "both breast models predict 
 assert size_together > 5 * perm_one[size_columns].max(), "shuffled together the sizes matter far more"
 assert auc_leaky > 0.99 and leaky_importance.idxmax() == "angiography_grade", "the leak"
 assert leaky_importance.max() > 2 * leaky_importance.drop("angiography_grade").max(), "the leak towers"
+# Chest-pain odds ratios are labelled against their reference category, typical angina.
+assert (or_table.loc[["atypical_angina", "non_anginal_pain", "no_chest_pain"], "for"] == "vs typical angina").all()
+assert (or_table.drop(["atypical_angina", "non_anginal_pain", "no_chest_pain"])["for"] != "vs typical angina").all()
+# The base value is the mean prediction, not the prediction for an "average patient".
+assert abs(base_value - forest.predict_proba(average_patient)[0, 1]) > 0.05, "base value vs average patient"
+# Taking the chest-pain points away is not what the model says for any other kind of chest pain.
+_pain = ["atypical_angina", "non_anginal_pain", "no_chest_pain"]
+_minus = p_mr_r - _sv_mr_r[[list(X.columns).index(c) for c in _pain]].sum()
+for _kind in [None] + _pain[:2]:
+    _o = mr_r.copy(); _o[_pain] = 0
+    if _kind: _o[_kind] = 1
+    assert abs(forest.predict_proba(_o)[0, 1] - _minus) > 0.03, ("subtracting SHAP = a recoding?", _kind)
+# Calibration by fifths, against an independent split of the sorted scores (21/20/20/20/20 patients).
+_p = forest.predict_proba(X_test)[:, 1]
+_groups = _np.array_split(_np.argsort(_p, kind="stable"), 5)
+_yt = y_test.to_numpy()
+assert calibration["patients"].tolist() == [len(g) for g in _groups] and calibration["patients"].dtype.kind == "i"
+assert _np.allclose(calibration["mean_score"], [_p[g].mean() for g in _groups])
+assert _np.allclose(calibration["observed"], [_yt[g].mean() for g in _groups])
+assert calibration["had_cad"].tolist() == [1, 2, 9, 16, 18], calibration["had_cad"].tolist()
+assert [round(100 * v) for v in calibration["mean_score"]] == [10, 25, 39, 54, 84]
+import statsmodels.api as _sm
+_glm = _sm.GLM(_yt, _sm.add_constant(_np.log(_p / (1 - _p))), family=_sm.families.Binomial()).fit()
+assert abs(cal_slope - _glm.params[1]) < 1e-3 and round(cal_slope, 1) == 1.8, cal_slope
+assert abs(oe_ratio - _yt.sum() / _p.sum()) < 1e-12 and round(oe_ratio, 2) == 1.09, oe_ratio
 print("METRICS OK")
 """
 
@@ -96,8 +123,9 @@ class TestLab(labs.LabTests):
         right_answers=RIGHT_ANSWERS,
         wrong_answers=WRONG_ANSWERS,
         metrics_probe=METRICS_PROBE,
-        min_figures=7,
-        figures="odds ratios, permutation, SHAP bar, beeswarm, waterfall, breast-cancer comparison, leaky bar",
+        min_figures=8,
+        figures="odds ratios, permutation, SHAP bar, beeswarm, waterfall, breast-cancer comparison, leaky bar, "
+                "calibration",
         timeout=180,
         answer_forms=_answer_forms,
         token_chars=r"\w",  # a name inside a longer name is not that name
@@ -105,3 +133,110 @@ class TestLab(labs.LabTests):
 
     def test_explanations_agree_with_references_and_the_text(self, run):
         labs.assert_metrics_ok(run, "an explanation or a claim of the lab is wrong")
+
+    def test_tables_show_no_scientific_notation_or_float_counts(self, run):
+        """Numbers a clinician reads: 0.072, not 7.237e-02; 57, not 57.0."""
+        import re
+
+        shown = []
+        for cell in run.lab_cells:
+            for out in cell.get("outputs", []):
+                shown.append(out.get("text", "") + out.get("data", {}).get("text/plain", ""))
+        shown = "\n".join(shown)
+        assert not re.search(r"\d\.\d+e[+-]\d\d", shown), "a table or print shows scientific notation"
+        assert "57.0" not in shown and "125.0" not in shown, "Mr R.'s values are shown as floats"
+
+
+# The chapter pages (book/m03_explainability) compute their numbers with _helpers; the rubric of a03 quotes
+# the master's. Both are checked here against independent computations.
+BOOK = REPO / "book" / "m03_explainability"
+
+
+def _helpers():
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(BOOK))
+    try:
+        spec = importlib.util.spec_from_file_location("_m03_helpers", BOOK / "_helpers.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["_m03_helpers"] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BOOK))
+    return module
+
+
+def _slope(p, y):
+    """Calibration slope with scikit-learn (the helpers use statsmodels)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=np.inf).fit(np.log(p / (1 - p)).reshape(-1, 1), y).coef_[0, 0]
+
+
+def test_chapter_calibration_of_the_forest():
+    """The calibration figures of 03_local_explanations: by fifths 10/25/39/54/84% against 5/10/45/80/90%."""
+    import numpy as np
+
+    h = _helpers()
+    fitted = h.fit()
+    p = fitted.forest.predict_proba(fitted.X_test)[:, 1]
+    y = fitted.y_test.to_numpy()
+    table = h.calibration_by_fifths(p, y)
+    groups = np.array_split(np.argsort(p, kind="stable"), 5)
+    assert table["patients"].tolist() == [21, 20, 20, 20, 20] == [len(g) for g in groups]
+    assert np.allclose(table["observed"], [y[g].mean() for g in groups])
+    assert [round(100 * v) for v in table["mean_score"]] == [10, 25, 39, 54, 84]
+    assert [round(100 * v) for v in table["observed"]] == [5, 10, 45, 80, 90]
+    slope, low, high = h.calibration_slope(p, y)
+    assert abs(slope - _slope(p, y)) < 1e-3 and f"{slope:.1f}" == "1.8" and low > 1
+    assert f"{y.sum() / p.sum():.2f}" == "1.09"
+    mr_r = h.pd.DataFrame([dict(age=57, male=1, atypical_angina=0, non_anginal_pain=0, no_chest_pain=1,
+                                resting_bp=130, cholesterol=240, high_fasting_sugar=0, max_heart_rate=125,
+                                exercise_angina=0, st_depression=2.0)])[h.FEATURES]
+    score = fitted.forest.predict_proba(mr_r)[0, 1]
+    assert round(100 * score) == 78 and table["lowest"].iloc[-1] <= score <= table["highest"].iloc[-1]
+    assert table["with_cad"].iloc[-1] == 18
+
+
+def test_rounded_contributions_add_up():
+    """The waterfall sentence: whole points that add up to the rounded score minus the rounded base."""
+    import numpy as np
+    import pandas as pd
+
+    h = _helpers()
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        parts = pd.Series(rng.normal(0, 8, size=8))
+        total = int(round(parts.sum()))
+        shown = h.rounded_parts(parts, total)
+        assert shown.sum() == total and (abs(shown - parts) < 1).all()
+
+
+def test_a03_rubric_quotes_the_masters_calibration_and_scores():
+    """The numbers in the a03 rubric: Ms S. 72% (base 46%), O/E 1.04, slope 1.24, 13 of 20 in her fifth."""
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import train_test_split
+
+    h = _helpers()
+    X, y, _ = h.load_cleveland()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=1 / 3, stratify=y, random_state=1)
+    forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=1).fit(X_train, y_train)
+    p = forest.predict_proba(X_test)[:, 1]
+    glm = sm.GLM(y_test.to_numpy(), sm.add_constant(np.log(p / (1 - p))), family=sm.families.Binomial()).fit()
+    low, high = glm.conf_int()[1]
+    score = forest.predict_proba(X.loc[[6]])[0, 1]
+    table = h.calibration_by_fifths(p, y_test)
+    hers = table[(table["lowest"] <= score) & (score <= table["highest"])]
+    rubric = " ".join((REPO / "instructors" / "rubrics" / "a03_explainability.md").read_text().split())
+    for quoted in [f"{100 * score:.0f}%", f"{100 * score:.1f}%", f"O/E {y_test.sum() / p.sum():.2f}",
+                   f"slope {glm.params[1]:.2f}", f"{low:.2f} to {high:.2f}",
+                   f"{int(hers['with_cad'].iloc[0])} of {int(hers['patients'].iloc[0])}",
+                   "/".join(f"{100 * v:.0f}" for v in table["mean_score"]) + "%",
+                   "/".join(f"{100 * v:.0f}" for v in table["observed"]) + "%"]:
+        assert quoted in rubric, f"the a03 rubric does not quote {quoted!r}"
+    assert pd.Series(p).between(0, 1).all()

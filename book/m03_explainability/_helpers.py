@@ -143,3 +143,41 @@ def load_breast() -> tuple[pd.DataFrame, pd.Series]:
 def points(x: float) -> str:
     """A change in probability as signed percentage points: 0.083 -> '+8 points'."""
     return f"{100 * x:+.0f} points"
+
+
+def calibration_by_fifths(p, y) -> pd.DataFrame:
+    """Held-out patients in five equal groups by the model's score: how many, mean score, share with CAD.
+
+    Ties are broken by order (``rank(method="first")``) so that the groups have equal sizes.
+    """
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=int)
+    fifth = pd.qcut(pd.Series(p).rank(method="first"), 5, labels=False).to_numpy()
+    table = pd.DataFrame({"score": p, "cad": y, "fifth": fifth + 1}).groupby("fifth").agg(
+        patients=("cad", "size"), with_cad=("cad", "sum"), mean_score=("score", "mean"),
+        observed=("cad", "mean"), lowest=("score", "min"), highest=("score", "max"))
+    return table
+
+
+def calibration_slope(p, y) -> tuple[float, float, float]:
+    """(slope, 95% CI low, high): logistic regression of the outcome on the logit of the score.
+
+    1 is ideal; above 1 the scores are too timid (too close to the middle), below 1 too extreme.
+    """
+    import statsmodels.api as sm
+
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    fit_ = sm.GLM(np.asarray(y, dtype=int), sm.add_constant(np.log(p / (1 - p))),
+                  family=sm.families.Binomial()).fit()
+    low, high = fit_.conf_int()[1]
+    return float(fit_.params[1]), float(low), float(high)
+
+
+def rounded_parts(parts: pd.Series, total: int) -> pd.Series:
+    """Round parts (in points) to whole numbers that add up to `total` (largest-remainder rounding)."""
+    floors = np.floor(parts.to_numpy(dtype=float))
+    rest = int(round(total - floors.sum()))
+    order = np.argsort(-(parts.to_numpy(dtype=float) - floors), kind="stable")
+    floors[order[:rest]] += 1 if rest > 0 else 0
+    if rest < 0:
+        floors[order[::-1][: -rest]] -= 1
+    return pd.Series(floors.astype(int), index=parts.index)

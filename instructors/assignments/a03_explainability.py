@@ -17,12 +17,20 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 3: Explaining a model's prediction
 #
-# **The patient.** Ms S., 62, has no chest pain. She had an exercise ECG as part of a work-up for
-# breathlessness: her heart rate reached 160 beats per minute, she had no angina on the treadmill, and her
-# ST segment fell by 3.6 mm. A random-forest model, trained on Cleveland patients of the UCI Heart Disease
-# study who all had coronary angiography, flags her as **high risk of coronary artery disease (CAD)**.
-# Before you act on the flag (refer her for angiography) you want to know why the model raised it, whether
-# its reasons make clinical sense, and how to explain it to her.
+# **The patient.** Ms S., 62, has been breathless on exertion for two months, without chest pain, and is
+# being assessed in a chest-pain clinic: breathlessness on exertion can be an anginal equivalent. While she
+# waits for a CT coronary angiogram she had an exercise ECG: her heart rate reached 160 beats per minute,
+# she had no angina on the treadmill, and her ST segment fell by 3.6 mm. A random-forest model, trained on
+# Cleveland patients of the UCI Heart Disease study who had all been referred for coronary angiography,
+# flags her as **high risk of coronary artery disease (CAD)**.
+#
+# **The decision.** On the current pathway (NICE CG95; ESC 2019 and 2024 guidelines on chronic coronary
+# syndromes), a patient like her has a non-invasive test, CT coronary angiography or functional imaging,
+# and invasive angiography only if that test shows high-risk disease or her symptoms are not controlled.
+# The question is how much weight the flag deserves: should it hurry her test, start treatment while she
+# waits, or send her straight to an invasive angiogram? Before you lean on it you want to know why the
+# model raised it, whether its reasons make clinical sense, whether its score can be read as a
+# probability, and how to explain it to her.
 #
 # **How it works**
 # - Answer in the cells that say `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and in
@@ -33,7 +41,7 @@
 #   from the course site).
 # - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
 #
-# Points: 15 autograded (8 questions) and 5 for the written answer.
+# Points: 17 autograded (9 questions) and 5 for the written answer.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell to set up the notebook, but please don't change it.
@@ -83,14 +91,16 @@ ms_s = X.loc[[6]]  # Ms S. is patient 6 of the Cleveland file, one of the test p
 assert 6 in X_test.index
 print(f"{len(X_train)} training and {len(X_test)} test patients; {X.shape[1]} inputs: {', '.join(X.columns)}")
 print(f"Forest AUC on the test patients: {roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]):.2f}")
-print(f"Ms S.'s risk of CAD according to the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
+print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: odds ratios (2 points)
 #
 # `logreg` was fitted on the inputs in their own units (years, beats per minute, yes = 1 / no = 0), so
 # `logreg.coef_[0]` holds one coefficient per column of `X`, in the same order. Store in:
-# - `or_exercise_angina` the odds ratio of CAD for angina on the treadmill (yes vs no);
+# - `or_exercise_angina` the odds ratio of CAD for angina on the treadmill (yes vs no; this input is a
+#   plain yes/no, unlike the three chest-pain columns, which each compare one kind of pain with typical
+#   angina);
 # - `or_heart_rate_10` the odds ratio for a peak heart rate **10 beats per minute higher**.
 #
 # Both as plain numbers (floats).
@@ -256,7 +266,8 @@ assert shap_top == _X.columns[int(_np.argmax(_ref))], "shap_top is not the input
 # ## Question 4: why Ms S.? (2 points)
 #
 # Explain the forest's prediction for Ms S. (`ms_s`). Store:
-# - `ms_s_base`: the base value (the model's average prediction, a float);
+# - `ms_s_base`: the base value (a float): the mean of the forest's predictions over its background data,
+#   E[f(X)] (not the prediction for an "average patient");
 # - `ms_s_shap`: her SHAP values for the probability of CAD, as a pandas Series indexed by the column names;
 # - `ms_s_top_up`: the name of the input that pushed **her** risk **up** the most (a string).
 #
@@ -577,13 +588,102 @@ assert [statements[k] for k in "abcd"] == [False, True, True, False], (
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q9_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 9: explaining the flag to Ms S. (5 points, graded by your instructor)
+# ## Question 9: can her score be read as a probability? (2 points)
+#
+# A score of 70% reads like "70 in 100", but it means that only if the model is **calibrated**: if, among
+# patients given scores around 70%, about 70% have CAD. Before any score is told to a patient as a
+# frequency ("of 100 people like you…"), check its calibration on patients the model never saw.
+# `p_test` (below) holds the forest's scores for the test patients. Store:
+# - `oe_ratio`: observed / expected, the number of test patients with CAD divided by the sum of their
+#   scores (a float; 1 is ideal);
+# - `cal_slope`: the **calibration slope**, the coefficient of a plain logistic regression of `y_test` on
+#   the logit of the scores, log(p / (1 − p)) (a float; 1 is ideal; above 1 the scores are too timid,
+#   too close to the middle; below 1 too extreme). Hint: with `logit` a NumPy array of the logits,
+#   `LogisticRegression(C=np.inf).fit(logit.reshape(-1, 1), y_test).coef_[0, 0]`.
+
+# %% nbgrader={"grade": false, "grade_id": "q9_setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell, but please don't change it.
+p_test = forest.predict_proba(X_test)[:, 1]  # the forest's scores for the test patients
+print(f"{len(p_test)} test patients, {int(y_test.sum())} with CAD; scores from {p_test.min():.0%} to {p_test.max():.0%}")
+
+# %% nbgrader={"grade": false, "grade_id": "q9_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+oe_ratio = float(y_test.sum() / p_test.sum())
+score_logit = np.log(p_test / (1 - p_test))
+cal_slope = float(LogisticRegression(C=np.inf).fit(score_logit.reshape(-1, 1), y_test).coef_[0, 0])
+### END SOLUTION
+print(f"O/E {oe_ratio:.2f}; calibration slope {cal_slope:.2f}")
+
+# %% nbgrader={"grade": true, "grade_id": "q9_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M3.6"}
+"""Check the forest's calibration on the test patients: O/E and calibration slope."""
+assert isinstance(oe_ratio, float) and isinstance(cal_slope, float), "Both answers should be plain numbers (floats)."
+assert oe_ratio > 0, "O/E is a ratio of two positive numbers: check what you divided."
+assert cal_slope > 0, (
+    "A model that ranks patients better than chance has a positive calibration slope: did you regress on "
+    "the logit of the scores, log(p / (1 - p))?"
+)
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_pd = _il.import_module("pandas")
+_sm = _il.import_module("statsmodels.api")
+_en = _il.import_module("sklearn.ensemble")
+_ms = _il.import_module("sklearn.model_selection")
+_c = _pd.read_csv("heart_disease.csv").query("site == 'Cleveland'").reset_index(drop=True)
+_yes = {"True": 1, "False": 0, True: 1, False: 0}
+_X = _pd.DataFrame({
+    "age": _c["age"].astype(float), "male": (_c["sex"] == "Male").astype(int),
+    "atypical_angina": (_c["cp"] == "atypical angina").astype(int),
+    "non_anginal_pain": (_c["cp"] == "non-anginal").astype(int),
+    "no_chest_pain": (_c["cp"] == "asymptomatic").astype(int),
+    "resting_bp": _c["trestbps"].astype(float), "cholesterol": _c["chol"].astype(float),
+    "high_fasting_sugar": _c["fbs"].map(_yes).astype(int), "max_heart_rate": _c["thalach"].astype(float),
+    "exercise_angina": _c["exang"].map(_yes).astype(int), "st_depression": _c["oldpeak"].astype(float),
+})
+_y = (_c["num"] > 0).astype(int)
+_Xtr, _Xte, _ytr, _yte = _ms.train_test_split(_X, _y, test_size=1 / 3, stratify=_y, random_state=1)
+_rf = _en.RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=1).fit(_Xtr, _ytr)
+_p = _rf.predict_proba(_Xte)[:, 1]
+_oe = float(_yte.sum() / _p.sum())
+_glm = _sm.GLM(_yte.to_numpy(), _sm.add_constant(_np.log(_p / (1 - _p))), family=_sm.families.Binomial()).fit()
+_slope = float(_glm.params[1])
+assert abs(float(oe_ratio) - _oe) < 1e-6, (
+    "oe_ratio is off: divide the NUMBER of test patients with CAD by the SUM of their scores (not the other "
+    "way round, and on the test patients)."
+)
+assert abs(float(cal_slope) - _slope) < 1e-3 * max(1.0, abs(_slope)), (
+    "cal_slope is off: regress y_test on the LOGIT of the test scores, with an intercept and no penalty "
+    "(C=np.inf), and take the coefficient."
+)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "q9_fifths", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell, but please don't change it: the test patients in five equal groups by the forest's score
+fifth = pd.qcut(pd.Series(p_test).rank(method="first"), 5, labels=False).to_numpy() + 1
+by_fifth = pd.DataFrame({"score": p_test, "cad": y_test.to_numpy(), "fifth": fifth}).groupby("fifth").agg(
+    patients=("cad", "size"), had_cad=("cad", "sum"), lowest=("score", "min"), highest=("score", "max"),
+    mean_score=("score", "mean"), observed=("cad", "mean"))
+print(by_fifth.to_string(formatters={"lowest": "{:.1%}".format, "highest": "{:.1%}".format,
+                                     "mean_score": "{:.0%}".format, "observed": "{:.0%}".format}))
+hers = int(fifth[list(X_test.index).index(6)])
+print(f"Ms S. is in fifth {hers}, where {int(by_fifth.loc[hers, 'had_cad'])} of "
+      f"{int(by_fifth.loc[hers, 'patients'])} test patients had CAD.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q10_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 10: explaining the flag to Ms S. (5 points, graded by your instructor)
 #
 # Ms S. asks you why "the computer" thinks she may have heart disease. In 120 to 200 words, write what you
-# would say to her, in plain language. Use her predicted risk as a natural frequency ("of 100 people like
-# you…") and her SHAP values from Question 4 (the two or three findings that raised the estimate, and one
-# that lowered it). Say what the estimate is **not**, whether any of its reasons looks like an artefact of
-# the patients the model learned from, and what you propose to do next.
+# would say to her, in plain language. Your answer should:
+# 1. give her number **as what it is**: either as "the model's score", saying it is not her chance of
+#    having heart disease, or, only if you judge from Question 9 and the table above that the score can be
+#    read as a probability, as a frequency that says who the patients behind it were;
+# 2. name the two or three findings that raised the estimate and one that lowered it (her SHAP values from
+#    Question 4), in her words;
+# 3. say what the estimate is **not**;
+# 4. say whether any of its reasons is hard to interpret, given how the patients the model learned from
+#    came to be referred for angiography, and how much weight you give it;
+# 5. propose her next step on the current chest-pain pathway, decided with her.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "q9_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M3.6"}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "q10_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M3.6"}
 # YOUR ANSWER HERE

@@ -13,20 +13,35 @@
 # %% [markdown]
 # # Lab 3: Why does the model say this patient is at high risk?
 #
-# **The patient.** Mr R. is 57. He has no chest pain: he was sent for an exercise ECG before a knee
-# operation. On the treadmill his heart rate peaked at 125 beats per minute, he had no angina, and his ST
-# segment fell by 2 mm. His blood pressure is 130 mmHg systolic and his cholesterol 240 mg/dL.
+# **The patient.** Mr R. is 57. For three months he has been short of breath when he walks uphill, without
+# chest pain, and his general practitioner has referred him to the chest-pain clinic: breathlessness on
+# exertion can be an anginal equivalent. His blood pressure is 130 mmHg systolic and his cholesterol
+# 240 mg/dL. CT coronary angiography and stress imaging could not be booked for some weeks, so the clinic
+# started with an exercise ECG: his heart rate peaked at 125 beats per minute, he had no angina, and his ST
+# segment fell by 2 mm.
 #
-# **The decision.** A model flags him as **high risk of coronary artery disease (CAD)**. Do you act on
-# the flag (refer him for coronary angiography and postpone his knee operation), or not? Before you act
-# on a flag you want to know *why* the model raised it, and whether that reason makes clinical sense.
+# **The decision.** On the current pathway (NICE CG95; ESC 2019 and 2024 guidelines on chronic coronary
+# syndromes) a clinician first estimates how likely coronary artery disease (CAD) is, then, unless it is
+# very unlikely, offers a non-invasive test, **CT coronary angiography** or **functional imaging** (stress
+# echocardiography, a perfusion scan, stress MRI); **invasive coronary angiography** comes after, for
+# high-risk findings or symptoms that medicines do not control. A model flags Mr R. as **high risk of
+# CAD**. How much weight does the flag deserve in choosing his next step: a non-invasive test (how soon?),
+# treatment while he waits, or straight to an invasive angiogram? Before you lean on a flag you want to know
+# *why* the model raised it, whether that reason makes clinical sense, and whether its number can be read
+# as a probability at all.
 #
 # **What each kind of error costs.**
 #
-# - Acting on a **false alarm**: an invasive angiogram he did not need, with its risks (bleeding, contrast
-#   injury to the kidneys, rarely stroke), and a delayed operation.
-# - Ignoring a **true flag**: untreated coronary disease going into surgery, a setting in which a heart
-#   attack is a known complication.
+# - Acting on a **false alarm** by going straight to invasive angiography: a test he did not need, with its
+#   risks (bleeding, contrast injury to the kidneys, rarely stroke). With a non-invasive test the harms are
+#   smaller (the radiation and contrast of CT, worry).
+# - Discounting a **true flag** and stopping there: untreated coronary disease, symptoms that go on, a risk
+#   of heart attack, prevention never started.
+#
+# (Had Mr R. had no symptoms and simply been due for a knee replacement, no stress test would be indicated
+# at all: the ACC/AHA 2014 and ESC 2022 guidelines advise against routine stress testing before non-cardiac
+# surgery in patients without symptoms and with good exercise capacity, and in the CARP trial, opening
+# narrowed coronary arteries before major vascular surgery did not improve survival.)
 #
 # **In this lab (about 45 minutes) you will:**
 #
@@ -38,7 +53,9 @@
 #    pushed Mr R.'s risk up or down (local);
 # 5. see two ways explanations mislead: **correlated inputs** and **leakage** (an input that already
 #    contains the answer);
-# 6. put one patient's explanation into plain words.
+# 6. check whether the forest's score can be read as a probability (its **calibration**) before you say
+#    it to a patient;
+# 7. put one patient's explanation into plain words.
 #
 # You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
 # bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
@@ -67,7 +84,7 @@ plt.rcParams.update(
     {"figure.dpi": 100, "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
 )
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
-pd.set_option("display.precision", 3)
+pd.set_option("display.float_format", lambda v: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}")
 print("Ready.")
 
 # %% [markdown]
@@ -139,8 +156,8 @@ mr_r = pd.DataFrame([{
     "max_heart_rate": 125, "exercise_angina": 0, "st_depression": 2.0,
 }])
 p_mr_r = forest.predict_proba(mr_r)[0, 1]
-print(f"Random forest:       Mr R.'s probability of CAD is {p_mr_r:.0%}.")
-print(f"Logistic regression: Mr R.'s probability of CAD is {logreg.predict_proba(mr_r)[0, 1]:.0%}.")
+print(f"Random forest:       Mr R.'s score (predicted probability of CAD) is {p_mr_r:.0%}.")
+print(f"Logistic regression: Mr R.'s score (predicted probability of CAD) is {logreg.predict_proba(mr_r)[0, 1]:.0%}.")
 print(f"(Among the Cleveland training patients, {y_train.mean():.0%} had CAD.)")
 
 # %% [markdown]
@@ -163,8 +180,10 @@ print(f"(Among the Cleveland training patients, {y_train.mean():.0%} had CAD.)")
 #
 # A logistic regression adds up `coefficient × input` to give the **log-odds** of CAD. So `exp(coefficient)`
 # is an **odds ratio (OR)**: how many times the odds of CAD are multiplied when that input goes up by one
-# unit *and every other input stays the same*. A yes/no input's OR compares yes with no; for a number we
-# choose a step that means something clinically (10 years, 10 beats per minute).
+# unit *and every other input stays the same*. A yes/no input's OR compares yes with no. The three
+# chest-pain columns are one question coded against a **reference category, typical angina**: each of their
+# ORs compares that kind of chest pain with typical angina. For a number we choose a step that means
+# something clinically (10 years, 10 beats per minute).
 
 # %%
 per_step = {"age": 10, "resting_bp": 10, "cholesterol": 50, "max_heart_rate": 10}  # units per step; others 1
@@ -173,7 +192,9 @@ odds_ratios = pd.Series(np.exp(logreg.coef_[0] * steps), index=X.columns)
 
 # extra code – a readable table, sorted from "raises the odds most" to "lowers them most"
 unit = {"age": "per 10 years", "resting_bp": "per 10 mmHg", "cholesterol": "per 50 mg/dL",
-        "max_heart_rate": "per 10 beats/min", "st_depression": "per 1 mm"}
+        "max_heart_rate": "per 10 beats/min", "st_depression": "per 1 mm",
+        "atypical_angina": "vs typical angina", "non_anginal_pain": "vs typical angina",
+        "no_chest_pain": "vs typical angina"}
 or_table = pd.DataFrame({"odds ratio": odds_ratios,
                          "for": [unit.get(name, "yes vs no") for name in X.columns]})
 or_table.sort_values("odds ratio", ascending=False)
@@ -255,9 +276,10 @@ plt.show()
 #
 # ## 5. SHAP: sharing out one prediction among the inputs
 #
-# SHAP (Lundberg & Lee, *NeurIPS* 2017) starts from the **base value**, the model's average prediction
-# over the training patients, and gives each input a share of the difference between the base value and
-# this patient's prediction:
+# SHAP (Lundberg & Lee, *NeurIPS* 2017) starts from the **base value**, E[f(X)]: the *mean of the model's
+# predictions* over its background data (here, the training patients as the trees recorded them). It is not
+# the prediction for an "average patient" with the mean of every input. SHAP gives each input a share of
+# the difference between the base value and this patient's prediction:
 #
 # $$\text{prediction} = \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} + \dots + \text{SHAP}_\text{ST depression}$$
 #
@@ -271,7 +293,10 @@ plt.show()
 explainer = shap.TreeExplainer(forest)
 shap_test = explainer(X_test)[:, :, 1]  # [:, :, 1]: the SHAP values for the probability of CAD (class 1)
 base_value = shap_test.base_values[0]
-print(f"Base value: {base_value:.3f} (the average predicted risk; {y_train.mean():.3f} of training patients had CAD)")
+average_patient = X_train.mean().to_frame().T
+print(f"Base value: {base_value:.3f}, the mean prediction E[f(X)] ({y_train.mean():.3f} of training patients had CAD).")
+print(f"Not the same thing: the forest's score for a made-up 'average patient' is "
+      f"{forest.predict_proba(average_patient)[0, 1]:.3f}.")
 
 # The SHAP values of every test patient add up to that patient's prediction:
 p_test = forest.predict_proba(X_test)[:, 1]
@@ -336,29 +361,52 @@ plt.show()
 # The **waterfall plot** starts at the base value at the bottom and adds one input's SHAP value per bar
 # until it reaches Mr R.'s prediction at the top.
 
-# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the average predicted risk at the bottom, one bar per input adds or takes away percentage points up to his predicted risk at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
+# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the base value (the mean of the forest's predictions) at the bottom, one bar per input adds or takes away percentage points up to his score at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
 shap_mr_r = explainer(mr_r)[0, :, 1]
 assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP values do not add up"
 
 # extra code – SHAP's waterfall plot, in percentage points
 shap.plots.waterfall(in_points(shap_mr_r), max_display=12, show=False)
 ax = plt.gca()
-ax.set_title(f"Mr R.: from the average risk to his risk of {p_mr_r:.0%}")
+ax.set_title(f"Mr R.: from the base value (mean prediction) to his score of {p_mr_r:.0%}")
 ax.set_xlabel("risk of CAD (%)")
 ax.set_ylabel("input = Mr R.'s value")
 plt.show()
 
 # %%
-mr_r_table = pd.DataFrame({"Mr R.'s value": mr_r.iloc[0], "SHAP (points)": 100 * shap_mr_r.values},
+mr_r_table = pd.DataFrame({"Mr R.'s value": [f"{v:g}" for v in mr_r.iloc[0]],  # as entered: 57, 1 = yes
+                           "SHAP (points)": 100 * shap_mr_r.values},
                           index=X.columns).sort_values("SHAP (points)", ascending=False)
 mr_r_table
 
 # %% [markdown]
-# Read the waterfall as a sentence: *"The average risk in the patients the model learned from is the
-# base value at the bottom; Mr R.'s ST depression, his low peak heart rate, the absence of chest pain and his age add to it;
-# the absence of angina on the treadmill takes some away."* Then ask, as a clinician: **do these reasons
-# make sense for him?** The ST depression does. "No chest pain raises the risk" is the referral artefact
-# we met above: for a man sent for a routine pre-operative test, it is the wrong way round.
+# Read the waterfall as a sentence: *"The mean of the model's predictions is the base value at the bottom;
+# Mr R.'s ST depression, his low peak heart rate, the absence of chest pain and his age add to it; the
+# absence of angina on the treadmill takes some away."* Then ask, as a clinician: **do these reasons make
+# sense for him?** The ST depression does. "No chest pain raises the risk" has two honest readings: the
+# referral artefact we met above, or, for a man whose symptom is breathlessness on exertion (an anginal
+# equivalent), a partly real signal, since the data's "no chest pain" group will have held patients like
+# him. The data cannot tell the two apart, so it is a reason you cannot check.
+#
+# **You cannot simply take a reason's points away.** The type of chest pain is one input spread over three
+# columns, and a SHAP value is a share of the distance from the base value, not what the model would say
+# if the input were different or missing. The next cell compares "his score minus the chest-pain points"
+# with what the model actually says for the same man with each other kind of chest pain.
+
+# %%
+chest_pain = ["atypical_angina", "non_anginal_pain", "no_chest_pain"]
+pain_points = shap_mr_r.values[[list(X.columns).index(c) for c in chest_pain]].sum()
+print(f"His score minus the points of the three chest-pain columns: {p_mr_r - pain_points:.0%}")
+for kind in ["typical angina (the reference)"] + chest_pain:
+    other = mr_r.copy()
+    other[chest_pain] = 0
+    if kind in chest_pain:
+        other[kind] = 1
+    print(f"The forest's score for the same man coded with {kind}: {forest.predict_proba(other)[0, 1]:.0%}")
+
+# %% [markdown]
+# None of the other answers gives "his score minus the points". To ask "what if?", change the input and
+# ask the model again.
 #
 # **📝 Your turn 1.** Which input pushed **Mr R.'s** risk **up** the most? Type its column name as text,
 # for example `"age"`.
@@ -596,45 +644,97 @@ else:
           "whether a clinician would know it before the angiogram.")
 
 # %% [markdown]
-# ## 9. Explaining a prediction to a patient
+# ## 9. Can Mr R.'s score be read as a probability? Check the calibration
+#
+# The forest gives Mr R. a high score (`p_mr_r`, section 1). It is tempting to tell him "of 100 people like
+# you, about that many had narrowed arteries". That is true only if the model is **calibrated**: if, among
+# patients given scores around his, about that share really had CAD (Module 2). Nothing in how a random forest is fitted makes
+# its averaged votes match observed frequencies, so check it on the test patients the forest never saw:
+# sort them by score into five equal groups (fifths) and compare each group's mean score with the share who
+# had CAD.
+
+# %%
+p_test = forest.predict_proba(X_test)[:, 1]
+fifth = pd.qcut(pd.Series(p_test).rank(method="first"), 5, labels=False).to_numpy() + 1  # 1 = lowest scores
+calibration = pd.DataFrame({"score": p_test, "cad": y_test.to_numpy(), "fifth": fifth}).groupby("fifth").agg(
+    patients=("cad", "size"), had_cad=("cad", "sum"), mean_score=("score", "mean"), observed=("cad", "mean"))
+
+# Observed / expected: how many had CAD, against how many the scores add up to (1 is ideal)
+oe_ratio = y_test.sum() / p_test.sum()
+# Calibration slope: a logistic regression of the outcome on the logit of the score (1 is ideal;
+# above 1, the scores are too timid, too close to the middle; below 1, too extreme)
+logit = np.log(p_test / (1 - p_test))
+cal_slope = LogisticRegression(C=np.inf).fit(logit.reshape(-1, 1), y_test).coef_[0, 0]
+print(f"O/E = {oe_ratio:.2f}; calibration slope = {cal_slope:.2f}")
+calibration
+
+# %% mystnb={"image": {"alt": "Calibration plot of the random forest on the test patients: five points, one per fifth of the score, plot the share who had CAD against the mean score, beside a dashed diagonal of perfect calibration. The low fifths lie below the diagonal and the high fifths above it: the points rise more steeply than the diagonal."}}
+# extra code – the calibration plot
+fig, ax = plt.subplots(figsize=(6, 5.5))
+ax.plot([0, 1], [0, 1], linestyle="--", color=GREY, label="perfect calibration")
+ax.plot(calibration["mean_score"], calibration["observed"], marker="o", color=VERMILION, label="forest, by fifth")
+ax.set_xlim(0, 1)
+ax.set_ylim(0, 1)
+ax.set_title("Random forest: calibration on the test patients")
+ax.set_xlabel("mean score of the forest, by fifth")
+ax.set_ylabel("share who had CAD at angiography")
+ax.legend(loc="upper left")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# On average the scores are about right (O/E close to 1), but the slope is well above 1: the forest's scores
+# are **too timid**, too high for the patients it thinks are at low risk and too low for those it thinks are
+# at high risk. With about 20 patients per fifth these shares are very uncertain too. And every one of
+# these patients had **already been referred for coronary angiography at the Cleveland Clinic**: they are
+# not people like Mr R. coming to a chest-pain clinic today, in whom CAD is less common.
+#
+# So Mr R.'s number is **the model's score**, not "so many in 100 people like you". To quote a frequency you would
+# need a model whose calibration has been checked on patients like him, and recalibrated if needed
+# (Module 2 shows how; with a couple of hundred patients to learn from, even that is hard).
+#
+# ## 10. Explaining a prediction to a patient
 #
 # Mr R. asks: *"Why does the computer think I have heart disease?"* A SHAP waterfall is not an answer for
 # him. A plain-language explanation:
 #
-# 1. **gives the number as a natural frequency**: "of 100 men like you who had this test, about N turned
-#    out to have narrowed heart arteries";
+# 1. **says what the number is**: "the computer's score", not his chance of disease, unless the model's
+#    calibration has been checked in patients like him; and who the computer learned from ("patients
+#    already sent for an angiogram at one American hospital, years ago");
 # 2. **names the two or three findings that raised it, and any that lowered it**, in his words: "your
 #    heart tracing changed during the exercise test";
 # 3. **says what the number is not**: not a diagnosis, not a cause ("the computer noticed a pattern in
 #    past patients; it doesn't know why");
-# 4. **says what happens next** and that the decision is shared: "the way to find out is a test called
-#    an angiogram; here are its risks…".
+# 4. **says what happens next** and that the decision is shared: "the next step is a scan of your heart
+#    arteries (a CT scan) or a scan of your heart under stress; an angiogram with a tube into the arteries
+#    only comes after that, if the scan shows it is needed".
 
 # %%
 # extra code – a first draft, built from his SHAP values, for you to rewrite in your own words
 # SHAP values add up, so the three chest-pain columns (one question: which kind of chest pain?) are summed.
-chest_pain = ["atypical_angina", "non_anginal_pain", "no_chest_pain"]
 reasons = mr_r_table["SHAP (points)"].drop(chest_pain)
 reasons["chest pain type"] = mr_r_table.loc[chest_pain, "SHAP (points)"].sum()
 plain = {"st_depression": "your heart tracing changed during the exercise test",
          "max_heart_rate": "your heart rate did not rise very high on the treadmill",
-         "chest pain type": "you have no chest pain (in the patients the computer learned from, this "
-                            "oddly went with more heart disease)",
+         "chest pain type": "your breathlessness came without chest pain (hard to interpret: in the "
+                            "patients the computer learned from, this went with more heart disease)",
          "age": "your age", "male": "being a man",
          "exercise_angina": "you had no chest pain during the exercise test"}
 up = reasons[reasons > 2].sort_values(ascending=False)
 down = reasons[reasons < -2].sort_values()
-print(f"Of 100 patients like you in the records the computer learned from, about {100 * p_mr_r:.0f} had "
-      "narrowed heart arteries.")
-print("What raised the estimate: " + "; ".join(plain.get(name, name) for name in up.index) + ".")
+print(f"The computer gave you a score of {100 * p_mr_r:.0f} out of 100, which is high. It is a score, not your "
+      "chance of having heart disease: the patients it learned from had already been sent for an angiogram "
+      "at one American hospital, and its numbers did not match how often they really had narrowed arteries.")
+print("What raised the score: " + "; ".join(plain.get(name, name) for name in up.index) + ".")
 print("What lowered it: " + "; ".join(plain.get(name, name) for name in down.index) + ".")
-print("This is a pattern in past patients, not a diagnosis: an angiogram would tell us for sure.")
+print("This is a pattern in past patients, not a diagnosis: a scan of your heart arteries is the next step.")
 
 # %% [markdown]
 # **Your turn 4 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
 # understand. Would you mention the "no chest pain" reason? (Honesty says the model used it; clinical
-# judgement says it is an artefact. A good answer says both, briefly.) Would you act on the flag, given
-# that its strongest reason, the ST depression, is one you would act on anyway?
+# judgement says it is hard to interpret: a referral artefact, or a trace of anginal equivalents like his
+# breathlessness. A good answer says so, briefly, and gives it little weight.) Does the flag change his next
+# step, given that its strongest reason, the ST depression, is one you would act on anyway?
 #
 # ## Summary
 
@@ -642,7 +742,7 @@ print("This is a pattern in past patients, not a diagnosis: an angiogram would t
 # extra code – the headline numbers of this lab, in one place
 print(f"Cleveland: {len(X)} patients ({y.mean():.0%} with CAD); test set {len(y_test)} patients.")
 print(f"AUC: logistic regression {auc_logreg:.2f}, random forest {auc_forest:.2f}.")
-print(f"Mr R.: forest risk {p_mr_r:.0%} from a base value of {base_value:.0%}; "
+print(f"Mr R.: forest score {p_mr_r:.0%} from a base value of {base_value:.0%}; "
       f"top push up: {mr_r_table['SHAP (points)'].idxmax()} ({mr_r_table['SHAP (points)'].max():+.0f} points).")
 print(f"Global top input: by mean |SHAP| {mean_abs_shap.index[0]}, by permutation {perm_importance.index[0]}.")
 print(f"Breast cancer: OR per SD of radius {or_radius_only['mean_radius']:.1f} alone, "
@@ -650,6 +750,7 @@ print(f"Breast cancer: OR per SD of radius {or_radius_only['mean_radius']:.1f} a
 print(f"  Permutation importance of the three sizes: {perm_one[size_columns].round(3).tolist()} one at a "
       f"time, {size_together:.3f} together.")
 print(f"Leakage: AUC {auc_forest:.2f} -> {auc_leaky:.2f}; top input {leaky_importance.idxmax()}.")
+print(f"Calibration on the test patients: O/E {oe_ratio:.2f}, slope {cal_slope:.2f}: a score, not a frequency.")
 
 # %% [markdown]
 # **Take-aways**
@@ -665,12 +766,31 @@ print(f"Leakage: AUC {auc_forest:.2f} -> {auc_leaky:.2f}; top input {leaky_impor
 #   vanish. Judge the group, not the member.
 # - A single input that dwarfs all others, with a near-perfect AUC, suggests **leakage**: ask when each
 #   input is recorded.
-# - To a patient: a natural frequency, the two or three reasons in their words, what the number is not,
-#   and what happens next.
+# - A SHAP value is not a counterfactual: a category's credit is spread over its columns, and taking a
+#   reason's points away is not what the model would say without it.
+# - **Check calibration before a score becomes a frequency.** This forest ranks well but its scores are too
+#   timid; until calibration is shown in patients like yours, say "the model's score", and say who the model
+#   learned from.
+# - To a patient: the number for what it is, the two or three reasons in their words, what the number is
+#   not, and what happens next on the current pathway (for suspected angina, a non-invasive test before any
+#   invasive angiogram).
 #
 # **References**
 #
 # - Breiman L. Random forests. *Machine Learning* 2001;45:5–32.
+# - Fleisher LA, Fleischmann KE, Auerbach AD, et al. 2014 ACC/AHA guideline on perioperative cardiovascular
+#   evaluation and management of patients undergoing noncardiac surgery. *Circulation* 2014;130:e278–e333.
+#   doi:10.1161/CIR.0000000000000106
+# - Halvorsen S, Mehilli J, Cassese S, et al. 2022 ESC Guidelines on cardiovascular assessment and management
+#   of patients undergoing non-cardiac surgery. *Eur Heart J* 2022;43:3826–3924. doi:10.1093/eurheartj/ehac270
+# - Knuuti J, Wijns W, Saraste A, et al. 2019 ESC Guidelines for the diagnosis and management of chronic
+#   coronary syndromes. *Eur Heart J* 2020;41:407–477. doi:10.1093/eurheartj/ehz425
+# - McFalls EO, Ward HB, Moritz TE, et al. Coronary-artery revascularization before elective major vascular
+#   surgery. *N Engl J Med* 2004;351:2795–2804. doi:10.1056/NEJMoa041905
+# - National Institute for Health and Care Excellence. Recent-onset chest pain of suspected cardiac origin:
+#   assessment and diagnosis (CG95). 2010, updated 2016. https://www.nice.org.uk/guidance/cg95
+# - Vrints C, Andreotti F, et al. 2024 ESC Guidelines for the management of chronic coronary syndromes.
+#   *Eur Heart J* 2024;45:3415–3537. doi:10.1093/eurheartj/ehae177
 # - Detrano R, Janosi A, Steinbrunn W, et al. International application of a new probability algorithm
 #   for the diagnosis of coronary artery disease. *Am J Cardiol* 1989;64:304–310.
 # - Ghassemi M, Oakden-Rayner L, Beam AL. The false hope of current approaches to explainable artificial
