@@ -205,3 +205,70 @@ def test_chapter_nhefs_deaths_in_the_audited_half():
     assert int(test.loc[test["race"] == 0, "death"].sum()) == 135
     assert int(test.loc[test["race"] == 1, "death"].sum()) == 24
     assert nhefs["yrdth"].min() == 83 and nhefs["yrdth"].max() == 92, "deaths fall in 1983-92, after the 1982 visit"
+
+
+def test_assignment_rubric_numbers_are_those_of_the_assignment_split():
+    """The expected numbers the a04 rubric gives, recomputed from the data on the assignment's split."""
+    import numpy as np
+    import statsmodels.api as sm
+    from fairlearn.postprocessing import ThresholdOptimizer
+    from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, confusion_matrix
+    from sklearn.model_selection import train_test_split
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    rubric = (REPO / "instructors" / "rubrics" / "a04_fairness.md").read_text(encoding="utf-8")
+    heart = __import__("clinical_data").load("heart_disease")
+    y = (heart["num"] > 0).astype(int)
+    numeric, categorical = ["age", "trestbps", "thalach", "oldpeak"], ["sex", "cp", "exang"]
+    X = heart[numeric + categorical]
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0,
+                                                        stratify=heart["site"] + heart["sex"] + y.astype(str))
+
+    def prepare(cats):
+        return make_column_transformer(
+            (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+            (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), cats))
+
+    def rates(t, p):
+        tn, fp, fn, tp = confusion_matrix(np.asarray(t), np.asarray(p), labels=[0, 1]).ravel()
+        return round(fn / (fn + tp), 2), round(fp / (fp + tn), 2)
+
+    women = (X_test["sex"] == "Female").to_numpy()
+    with_sex = make_pipeline(prepare(categorical), LogisticRegression(max_iter=1000)).fit(X_train, y_train)
+    no_sex = make_pipeline(prepare(["cp", "exang"]), LogisticRegression(max_iter=1000)).fit(
+        X_train.drop(columns="sex"), y_train)
+    p, p_ns = with_sex.predict_proba(X_test)[:, 1], no_sex.predict_proba(X_test.drop(columns="sex"))[:, 1]
+    yt = y_test.to_numpy()
+    assert rates(yt[women], p[women] >= 0.5) == (0.30, 0.02) and rates(yt[~women], p[~women] >= 0.5)[0] == 0.14
+    assert rates(yt[women], p_ns[women] >= 0.5) == (0.20, 0.16) and rates(yt[~women], p_ns[~women] >= 0.5)[0] == 0.20
+    assert (round(p_ns[women].mean(), 2), round(yt[women].mean(), 2)) == (0.39, 0.26)
+    lp = np.log(p[women] / (1 - p[women]))
+    slope = sm.Logit(yt[women], np.column_stack([np.ones_like(lp), lp])).fit(disp=0).params[1]
+    intercept = sm.Logit(yt[women], np.ones_like(lp), offset=lp).fit(disp=0).params[0]
+    assert f"women +{intercept:.2f} and {slope:.2f}" in rubric, "the rubric's calibration numbers for women are stale"
+    for text in ["FNR women 0.30 → 0.20, men 0.14 → 0.20", "0.02 → 0.16", "0.39 against 0.26 observed"]:
+        assert text in rubric, f"the rubric should say {text!r}"
+
+    X_tune, X_eval, y_tune, y_eval = train_test_split(X_test, y_test, test_size=0.5, random_state=0,
+                                                      stratify=X_test["sex"] + y_test.astype(str))
+    we, ye = (X_eval["sex"] == "Female").to_numpy(), y_eval.to_numpy()
+    before = (with_sex.predict_proba(X_eval)[:, 1] >= 0.5).astype(int)
+    post = ThresholdOptimizer(estimator=with_sex, constraints="true_positive_rate_parity", objective="accuracy_score",
+                              predict_method="predict_proba", prefit=True).fit(X_tune, y_tune,
+                                                                               sensitive_features=X_tune["sex"])
+    after = np.asarray(post.predict(X_eval, sensitive_features=X_eval["sex"], random_state=0))
+    assert (rates(ye[we], before[we])[0], rates(ye[~we], before[~we])[0]) == (0.30, 0.12)
+    assert (rates(ye[we], after[we])[0], rates(ye[~we], after[~we])[0]) == (0.30, 0.14)
+    assert (round(accuracy_score(ye, before), 2), round(accuracy_score(ye, after), 2)) == (0.82, 0.83)
+    prep = prepare(categorical).fit(X_train)
+    eg = ExponentiatedGradient(LogisticRegression(max_iter=1000), constraints=TruePositiveRateParity(), max_iter=50)
+    eg.fit(prep.transform(X_train), y_train, sensitive_features=X_train["sex"])
+    calls = np.asarray(eg.predict(prep.transform(X_eval), random_state=0))
+    assert (rates(ye[we], calls[we])[0], rates(ye[~we], calls[~we])[0]) == (0.30, 0.18)
+    assert "before, FNR women 0.30, men 0.12, accuracy 0.82; after, women 0.30, men 0.14" in rubric
+    assert "FNR women 0.30, men 0.18" in rubric
