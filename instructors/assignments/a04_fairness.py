@@ -72,7 +72,8 @@ if missing_files:
     )
 
 # The chest-pain model: patients from all four hospitals, split in two (the split keeps the same mix of
-# hospital, sex and disease in both parts).
+# hospital, sex and disease in both parts). The book's chapter and the lab fit the same kind of model on
+# other random splits, so their rates differ from yours by chance: a few dozen women stand behind each.
 heart = pd.read_csv("heart_disease.csv")
 numeric = ["age", "trestbps", "thalach", "oldpeak"]
 categorical = ["sex", "cp", "exang"]
