@@ -5,7 +5,9 @@ Two sources of patients, fitted the same way on every page so that every number 
 * **real**: UCI Heart Disease, four hospitals (``clinical_data.load("heart_disease")``). A logistic
   regression for coronary artery disease (CAD, ``num > 0``) from what is known after an exercise ECG,
   trained on half of the 920 patients (split stratified by hospital, sex and disease; seeded) and audited
-  on the other half. Referral when the predicted probability is at least ``THRESHOLD``.
+  on the other half. Referral straight to invasive angiography when the predicted probability is at least
+  ``THRESHOLD``; below it, a non-invasive test first. A post-processing fix is fitted on one half of the
+  held-out patients (``tune_eval``) and judged on the other.
 * **synthetic**: the course cohort (``clinical_data.make_cohort``; committed snapshots ``cohort_*.csv``),
   the same 10,000 patients with one bias mechanism switched on per file, plus the oracle truth.
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from fairlearn.metrics import MetricFrame, count, false_negative_rate, false_positive_rate, selection_rate
 from scipy.stats import binomtest
 from sklearn.compose import ColumnTransformer
@@ -67,21 +70,54 @@ class Heart:
     model: object
 
 
-def fit_heart() -> Heart:
-    """Fit the chapter's chest-pain model on a seeded, stratified half of the four hospitals."""
+def fit_heart(with_sex: bool = True) -> Heart:
+    """Fit the chapter's chest-pain model on a seeded, stratified half of the four hospitals.
+
+    ``with_sex=False`` refits it on the same patients without sex among its inputs (sex stays in the
+    frames, for the audit).
+    """
     from clinical_data import load
 
     df = load("heart_disease")
     df["cad"] = (df["num"] > 0).astype(int)
     strata = df["site"] + df["sex"] + df["cad"].astype(str)
     train, test = train_test_split(df, test_size=0.5, stratify=strata, random_state=SEED)
-    model = make_pipeline(preprocessor(), LogisticRegression(max_iter=1000))
-    model.fit(train[FEATURES], train["cad"])
+    categorical = CATEGORICAL if with_sex else [c for c in CATEGORICAL if c != "sex"]
+    columns = ColumnTransformer([
+        ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), NUMERIC),
+        ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"),
+                              OneHotEncoder(handle_unknown="ignore", sparse_output=False)), categorical),
+    ])
+    model = make_pipeline(columns, LogisticRegression(max_iter=1000))
+    model.fit(train[NUMERIC + categorical], train["cad"])
     train, test = train.copy(), test.copy()
     for part in (train, test):
-        part["p"] = model.predict_proba(part[FEATURES])[:, 1]
+        part["p"] = model.predict_proba(part[NUMERIC + categorical])[:, 1]
         part["referred"] = (part["p"] >= THRESHOLD).astype(int)
     return Heart(train, test, model)
+
+
+def tune_eval(test: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the held-out patients in two (stratified by sex and disease; seeded): one half to fit a
+    post-processing fix on, the other to judge it on."""
+    return train_test_split(test, test_size=0.5, stratify=test["sex"] + test["cad"].astype(str),
+                            random_state=SEED)
+
+
+def calibration_intercept_slope(y_true, p) -> tuple[float, float]:
+    """Calibration intercept and slope of predicted probabilities `p` against outcomes `y_true`.
+
+    Intercept: logistic regression of the outcome on a constant with the linear predictor logit(p) as an
+    offset (0 when the predictions are right on average, once their spread is taken as given). Slope: the
+    coefficient of logit(p) as a covariate (1 when the predictions spread as much as the outcomes do;
+    below 1, too extreme; above 1, too timid).
+    """
+    y = np.asarray(y_true, dtype=float)
+    lp = np.log(np.asarray(p, dtype=float) / (1 - np.asarray(p, dtype=float)))
+    binomial = sm.families.Binomial()
+    intercept = sm.GLM(y, np.ones_like(lp), family=binomial, offset=lp).fit().params[0]
+    slope = sm.GLM(y, sm.add_constant(lp), family=binomial).fit().params[1]
+    return float(intercept), float(slope)
 
 
 def by_group(y_true, y_pred, groups) -> pd.DataFrame:

@@ -129,9 +129,10 @@ def extract_breast_cancer() -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 # The 28 of 67 columns a fairness or prognosis exercise needs: the outcome
-# (death by 1992), who the person is (age, sex, race, income, education,
-# marital status), and the 1971 baseline risk factors. The others (tobacco
-# prices and taxes, medication-use flags, birthplace) are in the package.
+# (death in 1983-92; every participant was alive at the 1982 follow-up), who
+# the person is (age, sex, race, income, education, marital status), and the
+# 1971 baseline risk factors. The others (tobacco prices and taxes,
+# medication-use flags, birthplace) are in the package.
 NHEFS_COLUMNS = [
     "seqn", "death", "yrdth", "age", "sex", "race", "income", "education",
     "marital", "ht", "wt71", "wt82", "smokeintensity", "smokeyrs", "qsmk",

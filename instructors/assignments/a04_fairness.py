@@ -17,14 +17,19 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 4: Is this model fair to every patient?
 #
-# **The decision.** Your hospital's cardiology service wants to use a model that estimates the probability
-# of coronary artery disease (CAD) in patients with chest pain, and to refer for angiography every patient
-# whose probability is 50% or more. The model was built on the four hospitals of the UCI Heart Disease
-# study. Before the hospital's AI committee approves it, you are asked a narrower question than "is it
-# accurate?": **does it harm some patients more than others?**
+# **The decision.** Current guidelines for stable chest pain (NICE CG95; ESC 2019 and 2024 guidelines on
+# chronic coronary syndromes) estimate how likely coronary artery disease (CAD) is, offer a non-invasive
+# test (CT coronary angiography or functional imaging), and keep invasive coronary angiography for patients
+# whose likelihood is high or whose non-invasive test calls for it. Your hospital's cardiology service
+# wants to use a model that estimates the probability of CAD at that first step: patients at 50% or more go
+# **straight to invasive angiography**, the others have a **non-invasive test first**. The model was built
+# on the four hospitals of the UCI Heart Disease study. Before the hospital's AI committee approves it, you
+# are asked a narrower question than "is it accurate?": **does it harm some patients more than others?**
 #
-# - A **false negative** is a patient with CAD who is not referred: untreated coronary disease.
-# - A **false positive** is a patient without CAD who is referred: an invasive test that finds nothing.
+# - A **false negative** is a patient with CAD not sent straight to angiography: a delayed diagnosis, and a
+#   missed one if the non-invasive test misses the disease too.
+# - A **false positive** is a patient without CAD sent to an invasive angiogram (an arterial puncture, a
+#   small risk of bleeding or stroke) that a non-invasive test could have spared.
 #
 # You will audit the model by sex, then use a synthetic cohort, where the true answer is known, to see
 # where such gaps come from, try a fix and see what it costs.
@@ -37,7 +42,7 @@
 # - Keep the five `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
 #
-# Points: 17 autograded (9 questions) and 5 for the written answer.
+# Points: 19 autograded (10 questions) and 5 for the written answer.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell to set up the notebook, but please don't change it.
@@ -45,8 +50,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from fairlearn.metrics import MetricFrame, false_negative_rate, false_positive_rate, selection_rate
 from fairlearn.postprocessing import ThresholdOptimizer
+from fairlearn.reductions import ExponentiatedGradient, TruePositiveRateParity
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -65,7 +72,8 @@ if missing_files:
     )
 
 # The chest-pain model: patients from all four hospitals, split in two (the split keeps the same mix of
-# hospital, sex and disease in both parts).
+# hospital, sex and disease in both parts). The book's chapter and the lab fit the same kind of model on
+# other random splits, so their rates differ from yours by chance: a few dozen women stand behind each.
 heart = pd.read_csv("heart_disease.csv")
 numeric = ["age", "trestbps", "thalach", "oldpeak"]
 categorical = ["sex", "cp", "exang"]
@@ -85,7 +93,7 @@ model = make_pipeline(
 )
 model.fit(X_train, y_train)
 risk = model.predict_proba(X_test)[:, 1]  # the model's probability of CAD for each test patient
-referred = (risk >= 0.5).astype(int)      # 1 = referred for angiography
+referred = (risk >= 0.5).astype(int)      # 1 = straight to invasive angiography, 0 = non-invasive test first
 
 print(f"{len(y_test)} test patients: {(sex_test == 'Female').sum()} women, {(sex_test == 'Male').sum()} men.")
 
@@ -192,35 +200,86 @@ assert abs(float(fnr_gap) - (_ref_w - _ref_m)) < 1e-9, "fnr_gap should be women 
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q3_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 3: calibration within each sex (2 points)
+# ## Question 3: calibration within each sex, across the range of risk (2 points)
 #
-# A model is *calibrated* in a group when, among its patients, the average predicted probability matches
-# the share who really have the disease. For the test **women**, store the pair
-# `calib_women = (mean predicted risk, observed share with CAD)`; do the same for men in `calib_men`.
-# Compare the pairs with the error rates of Question 2: what do you notice?
+# A model is *calibrated* in a group when its probabilities mean what they say at every level of risk:
+# among the women it gives 20%, about 20 in 100 have CAD; among those it gives 60%, about 60. Comparing the
+# *average* prediction with the share who have CAD (calibration-in-the-large) is not enough: for a
+# logistic regression that has sex among its inputs, the two match in each sex on the training patients
+# almost by construction, and on new patients an average can hide predictions that are too extreme or too
+# timid. Two numbers summarise calibration across the range (Module 2):
+#
+# - the **calibration slope**: the coefficient of the model's log-odds, $\log\frac{p}{1-p}$ (its *linear
+#   predictor*), in a logistic regression of the outcome on it. 1 is ideal; below 1, the predictions are
+#   too extreme; above 1, too timid;
+# - the **calibration intercept**: the constant of a logistic regression of the outcome on a constant
+#   alone, with the log-odds as a fixed *offset*. 0 is ideal; above 0, the model predicts too little
+#   disease on average.
+#
+# Write `calibration_intercept_slope(y_true, p)` that returns the pair `(intercept, slope)` as floats, using
+# statsmodels (`sm.GLM(outcome, design, family=sm.families.Binomial(), offset=...)`; `sm.add_constant`
+# adds the constant column). Then store the pair for the test **women** in `calib_women` and for the test
+# **men** in `calib_men` (truth `y_test`, probabilities `risk`).
 
 # %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def calibration_intercept_slope(y_true, p):
+    ### BEGIN SOLUTION
+    outcome = np.asarray(y_true, dtype=float)
+    log_odds = np.log(np.asarray(p, dtype=float) / (1 - np.asarray(p, dtype=float)))
+    intercept = sm.GLM(outcome, np.ones_like(log_odds), family=sm.families.Binomial(), offset=log_odds).fit().params[0]
+    slope = sm.GLM(outcome, sm.add_constant(log_odds), family=sm.families.Binomial()).fit().params[1]
+    return float(intercept), float(slope)
+    ### END SOLUTION
+
+
 ### BEGIN SOLUTION
 is_woman = (sex_test == "Female").to_numpy()
-calib_women = (float(risk[is_woman].mean()), float(y_test[is_woman].mean()))
-calib_men = (float(risk[~is_woman].mean()), float(y_test[~is_woman].mean()))
+calib_women = calibration_intercept_slope(y_test[is_woman], risk[is_woman])
+calib_men = calibration_intercept_slope(y_test[~is_woman], risk[~is_woman])
 ### END SOLUTION
-print(f"Women: predicted {calib_women[0]:.0%}, observed {calib_women[1]:.0%}. "
-      f"Men: predicted {calib_men[0]:.0%}, observed {calib_men[1]:.0%}.")
+print(f"Women: calibration intercept {calib_women[0]:+.2f}, slope {calib_women[1]:.2f}. "
+      f"Men: intercept {calib_men[0]:+.2f}, slope {calib_men[1]:.2f}.")
 
 # %% nbgrader={"grade": true, "grade_id": "q3_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.3"}
-"""Check the mean predicted risk and the observed share with CAD, in women and in men."""
+"""Check the calibration intercept and slope, and their values in women and in men."""
 for name_ex, pair_ex in [("calib_women", calib_women), ("calib_men", calib_men)]:
-    assert type(pair_ex) is tuple and len(pair_ex) == 2, f"{name_ex} should be a pair: (mean risk, observed share)."
-    assert all(isinstance(v, float) and 0 <= v <= 1 for v in pair_ex), (
-        f"Both numbers in {name_ex} should be fractions (floats between 0 and 1)."
-    )
+    assert type(pair_ex) is tuple and len(pair_ex) == 2, f"{name_ex} should be a pair: (intercept, slope)."
+    assert all(isinstance(v, float) for v in pair_ex), f"Both numbers in {name_ex} should be floats."
+_rng_ex = np.random.default_rng(1)
+_p_ex = _rng_ex.uniform(0.05, 0.95, 4000)
+_y_ex = (_rng_ex.random(4000) < _p_ex).astype(int)
+_int_ex, _slope_ex = calibration_intercept_slope(_y_ex, _p_ex)
+assert abs(_slope_ex - 1) < 0.15 and abs(_int_ex) < 0.15, (
+    "For predictions that are right by design, the slope should be near 1 and the intercept near 0: "
+    "check which regression gives which number."
+)
+_int_ex2, _slope_ex2 = calibration_intercept_slope(_y_ex, 1 / (1 + np.exp(-2 * np.log(_p_ex / (1 - _p_ex)))))
+assert abs(_slope_ex2 - 0.5) < 0.1, "Predictions twice as extreme (log-odds doubled) should give a slope near 0.5."
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
 _np = _il.import_module("numpy")
 _pd = _il.import_module("pandas")
+_sm = _il.import_module("statsmodels.api")
 _ms = _il.import_module("sklearn.model_selection")
+
+
+def _ref_cal(_yy, _pp):
+    _yy, _pp = _np.asarray(_yy, dtype=float), _np.asarray(_pp, dtype=float)
+    _lp = _np.log(_pp) - _np.log1p(-_pp)
+    _a = _sm.GLM(_yy, _np.ones_like(_lp), family=_sm.families.Binomial(), offset=_lp).fit().params[0]
+    _b = _sm.GLM(_yy, _np.column_stack([_np.ones_like(_lp), _lp]), family=_sm.families.Binomial()).fit().params[1]
+    return float(_a), float(_b)
+
+
+_r = _np.random.default_rng(404)
+for _ in range(3):
+    _pp = _r.uniform(0.02, 0.98, 600)
+    _yy = (_r.random(600) < 1 / (1 + _np.exp(-(0.4 + 0.7 * _np.log(_pp / (1 - _pp)))))).astype(int)
+    _got = calibration_intercept_slope(_yy, _pp)
+    _ref = _ref_cal(_yy, _pp)
+    assert abs(float(_got[0]) - _ref[0]) < 1e-6, "The calibration intercept is off: log-odds as an offset, a constant alone."
+    assert abs(float(_got[1]) - _ref[1]) < 1e-6, "The calibration slope is off: the outcome on a constant and the log-odds."
 _h = _pd.read_csv("heart_disease.csv")
 _y = (_h["num"] > 0).astype(int)
 _Xte, _yte = _ms.train_test_split(_h[numeric + categorical], _y, test_size=0.4,
@@ -228,13 +287,49 @@ _Xte, _yte = _ms.train_test_split(_h[numeric + categorical], _y, test_size=0.4,
 _risk = model.predict_proba(_Xte)[:, 1]
 for _sex, _pair in [("Female", calib_women), ("Male", calib_men)]:
     _in = (_Xte["sex"] == _sex).to_numpy()
-    assert abs(float(_pair[0]) - float(_np.mean(_risk[_in]))) < 1e-9, (
-        "The first number should be the model's average predicted risk (risk) over the test patients of that sex."
-    )
-    assert abs(float(_pair[1]) - float(_np.mean(_yte.to_numpy()[_in]))) < 1e-9, (
-        "The second number should be the share of the test patients of that sex who have CAD (from y_test)."
+    _ref = _ref_cal(_yte.to_numpy()[_in], _risk[_in])
+    assert abs(float(_pair[0]) - _ref[0]) < 1e-6 and abs(float(_pair[1]) - _ref[1]) < 1e-6, (
+        "calib_women or calib_men is off: use the test patients of that sex only, with y_test and risk."
     )
 ### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q3_curve_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Look at the curve behind the two numbers, and at what the cardiology service's favourite fix, "take sex
+# out of the inputs", would change. Run the cell: it prints the observed share with CAD in four bins of
+# predicted risk per sex, then refits the same model on the same training patients without `sex` and
+# audits both models on the test patients. You will need these numbers in Question 11.
+
+# %% nbgrader={"grade": false, "grade_id": "q3_curve", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell, but please don't change it.
+from sklearn.calibration import calibration_curve
+
+for group in ["Female", "Male"]:
+    in_group = (sex_test == group).to_numpy()
+    observed, predicted = calibration_curve(y_test[in_group], risk[in_group], n_bins=4, strategy="quantile")
+    print(f"{group:6s} predicted: {', '.join(f'{v:.0%}' for v in predicted)}")
+    print(f"{'':6s} observed:  {', '.join(f'{v:.0%}' for v in observed)}")
+
+# extra code – the same model without sex among its inputs
+model_no_sex = make_pipeline(
+    make_column_transformer(
+        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+        (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), ["cp", "exang"]),
+    ),
+    LogisticRegression(max_iter=1000),
+)
+model_no_sex.fit(X_train.drop(columns="sex"), y_train)
+risk_no_sex = model_no_sex.predict_proba(X_test.drop(columns="sex"))[:, 1]
+trade_off = {}
+for label, probability in [("with sex", risk), ("without sex", risk_no_sex)]:
+    call = (probability >= 0.5).astype(int)
+    for group in ["Female", "Male"]:
+        in_group = (sex_test == group).to_numpy()
+        trade_off[(label, group)] = {
+            "FNR": false_negative_rate(y_test[in_group], call[in_group]),
+            "FPR": false_positive_rate(y_test[in_group], call[in_group]),
+            "mean predicted": probability[in_group].mean(), "observed with CAD": y_test[in_group].mean(),
+        }
+pd.DataFrame(trade_off).T.round(2)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q4_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Where gaps come from: a cohort where the truth is known
@@ -427,39 +522,61 @@ assert str(sources["oximeter"]) == "measurement", (
 #
 # Back to the chest-pain model. fairlearn's `ThresholdOptimizer` (Hardt, Price and Srebro 2016) keeps the
 # model but chooses a separate threshold for each sex so that the share of patients with CAD who are
-# referred is the same in women and men. Fit one on the training patients with these settings:
+# referred is the same in women and men.
+#
+# **Fit it on patients the model has not seen.** The model's scores on its own training patients are
+# better separated than they will be on anyone else (it has partly learned their noise), so thresholds
+# chosen there are tuned to scores the model will not produce again. The cell below splits the test
+# patients in two, with the same mix of sex and disease: a **tuning** half (`X_tune`, `y_tune`) to fit the
+# thresholds on, and an **evaluation** half (`X_eval`, `y_eval`), which neither the model nor the thresholds
+# have seen, to judge the result on.
+#
+# Fit a `ThresholdOptimizer` on the tuning half with these settings:
 #
 # ```python
 # ThresholdOptimizer(estimator=model, constraints="true_positive_rate_parity", objective="accuracy_score",
 #                    predict_method="predict_proba", prefit=True)
 # ```
 #
-# (`.fit(X_train, y_train, sensitive_features=X_train["sex"])`), then call its `.predict(X_test,
-# sensitive_features=sex_test, random_state=0)` to get the new referrals. Store the new false-negative
-# rates in `fnr_women_after` and `fnr_men_after`, and the share of test patients classified correctly
-# before (with `referred`) and after in `accuracy_before` and `accuracy_after`.
+# (`.fit(X_tune, y_tune, sensitive_features=X_tune["sex"])`), then call its `.predict(X_eval,
+# sensitive_features=X_eval["sex"], random_state=0)` to get the new referrals of the evaluation half. Store
+# the new false-negative rates on the evaluation half in `fnr_women_after` and `fnr_men_after`, and the
+# share of evaluation patients classified correctly before (with `referred_eval`, the model at 50%) and
+# after in `accuracy_before` and `accuracy_after`.
+
+# %% nbgrader={"grade": false, "grade_id": "q8_split", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell, but please don't change it.
+X_tune, X_eval, y_tune, y_eval = train_test_split(X_test, y_test, test_size=0.5,
+                                                  stratify=X_test["sex"] + y_test.astype(str), random_state=0)
+referred_eval = (model.predict_proba(X_eval)[:, 1] >= 0.5).astype(int)  # the model at 50%, evaluation half
+women_eval = (X_eval["sex"] == "Female").to_numpy()
+print(f"Tuning half: {len(y_tune)} patients, {int(y_tune[(X_tune['sex'] == 'Female').to_numpy()].sum())} women "
+      f"with CAD. Evaluation half: {len(y_eval)} patients, {int(y_eval[women_eval].sum())} women with CAD.")
+print(f"Before any fix, on the evaluation half: FNR women {false_negative_rate(y_eval[women_eval], referred_eval[women_eval]):.2f}, "
+      f"men {false_negative_rate(y_eval[~women_eval], referred_eval[~women_eval]):.2f}.")
 
 # %% nbgrader={"grade": false, "grade_id": "q8_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 mitigated = ThresholdOptimizer(estimator=model, constraints="true_positive_rate_parity", objective="accuracy_score",
                                predict_method="predict_proba", prefit=True)
-mitigated.fit(X_train, y_train, sensitive_features=X_train["sex"])
-referred_after = np.asarray(mitigated.predict(X_test, sensitive_features=sex_test, random_state=0)).astype(int)
-after = MetricFrame(metrics=false_negative_rate, y_true=y_test, y_pred=referred_after, sensitive_features=sex_test)
+mitigated.fit(X_tune, y_tune, sensitive_features=X_tune["sex"])
+referred_after = np.asarray(mitigated.predict(X_eval, sensitive_features=X_eval["sex"], random_state=0)).astype(int)
+after = MetricFrame(metrics=false_negative_rate, y_true=y_eval, y_pred=referred_after,
+                    sensitive_features=X_eval["sex"])
 fnr_women_after = float(after.by_group["Female"])
 fnr_men_after = float(after.by_group["Male"])
-accuracy_before = float(accuracy_score(y_test, referred))
-accuracy_after = float(accuracy_score(y_test, referred_after))
+accuracy_before = float(accuracy_score(y_eval, referred_eval))
+accuracy_after = float(accuracy_score(y_eval, referred_after))
 ### END SOLUTION
-print(f"FNR women {fnr_women:.2f} -> {fnr_women_after:.2f}; men {fnr_men:.2f} -> {fnr_men_after:.2f}; "
+print(f"Evaluation half after the fix: FNR women {fnr_women_after:.2f}, men {fnr_men_after:.2f}; "
       f"accuracy {accuracy_before:.2f} -> {accuracy_after:.2f}")
 
 # %% nbgrader={"grade": true, "grade_id": "q8_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.5"}
-"""Check the false-negative rates and the accuracy before and after ThresholdOptimizer."""
+"""Check the false-negative rates and the accuracy before and after ThresholdOptimizer, on the evaluation half."""
 for name_ex, value_ex in [("fnr_women_after", fnr_women_after), ("fnr_men_after", fnr_men_after),
                           ("accuracy_before", accuracy_before), ("accuracy_after", accuracy_after)]:
     assert isinstance(value_ex, float) and 0 <= value_ex <= 1, f"{name_ex} should be a fraction (a float between 0 and 1)."
-assert accuracy_before > 0.5, "accuracy_before is the share of test patients whose referral matches their diagnosis."
+assert accuracy_before > 0.5, "accuracy_before is the share of evaluation patients whose referral matches their diagnosis."
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -473,30 +590,115 @@ _h = _pd.read_csv("heart_disease.csv")
 _y = (_h["num"] > 0).astype(int)
 _Xtr, _Xte, _ytr, _yte = _ms.train_test_split(_h[numeric + categorical], _y, test_size=0.4,
                                               stratify=_h["site"] + _h["sex"] + _y.astype(str), random_state=0)
-_before = (model.predict_proba(_Xte)[:, 1] >= 0.5).astype(int)
+_Xtu, _Xev, _ytu, _yev = _ms.train_test_split(_Xte, _yte, test_size=0.5, stratify=_Xte["sex"] + _yte.astype(str),
+                                              random_state=0)
+_before = (model.predict_proba(_Xev)[:, 1] >= 0.5).astype(int)
 _to = _post.ThresholdOptimizer(estimator=model, constraints="true_positive_rate_parity", objective="accuracy_score",
                                predict_method="predict_proba", prefit=True)
-_to.fit(_Xtr, _ytr, sensitive_features=_Xtr["sex"])
-_after = _np.asarray(_to.predict(_Xte, sensitive_features=_Xte["sex"], random_state=0)).astype(int)
-_w = (_Xte["sex"] == "Female").to_numpy()
-assert abs(float(accuracy_before) - _skm.accuracy_score(_yte, _before)) < 1e-9, (
-    "accuracy_before is off: compare referred with y_test over all test patients."
+_to.fit(_Xtu, _ytu, sensitive_features=_Xtu["sex"])
+_after = _np.asarray(_to.predict(_Xev, sensitive_features=_Xev["sex"], random_state=0)).astype(int)
+_w = (_Xev["sex"] == "Female").to_numpy()
+assert abs(float(accuracy_before) - _skm.accuracy_score(_yev, _before)) < 1e-9, (
+    "accuracy_before is off: compare referred_eval with y_eval over all evaluation patients."
 )
-assert abs(float(accuracy_after) - _skm.accuracy_score(_yte, _after)) < 1e-9, (
-    "accuracy_after is off: did you fit on the training patients and predict with random_state=0?"
+assert abs(float(accuracy_after) - _skm.accuracy_score(_yev, _after)) < 1e-9, (
+    "accuracy_after is off: did you fit on the tuning half and predict the evaluation half with random_state=0?"
 )
-assert abs(float(fnr_women_after) - _fm.false_negative_rate(_yte[_w], _after[_w])) < 1e-9, (
-    "fnr_women_after is off: the share of test women with CAD whom the new referrals miss."
+assert abs(float(fnr_women_after) - _fm.false_negative_rate(_yev[_w], _after[_w])) < 1e-9, (
+    "fnr_women_after is off: the share of evaluation women with CAD whom the new referrals miss."
 )
-assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yte[~_w], _after[~_w])) < 1e-9, (
-    "fnr_men_after is off: the share of test men with CAD whom the new referrals miss."
+assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yev[~_w], _after[~_w])) < 1e-9, (
+    "fnr_men_after is off: the share of evaluation men with CAD whom the new referrals miss."
 )
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q9_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 9: why the rates cannot all be equal (2 points)
+# ## Question 9: a fix while training, and what it changes (2 points)
 #
-# Chouldechova (*Big Data* 2017) showed that for any model, in any group, the false-positive rate is fixed
+# fairlearn's `ExponentiatedGradient` (Agarwal et al. 2018) does not touch the thresholds. It **retrains**
+# the model under the constraint: it fits a series of logistic regressions on the training patients, each
+# with the patients reweighted, and predicts with a randomised mixture of them, chosen so that the
+# constraint (here, the same true-positive rate in women and men) holds on the training patients. Sex is
+# used while training, not when it predicts. The cell below fits one (it takes a few seconds).
+#
+# Then (a) store its false-negative rates on the **evaluation half** in `fnr_women_eg` and `fnr_men_eg`
+# (`reduction.predict(prepare.transform(X_eval), random_state=0)` gives its calls), and (b) store in
+# `eg_changes` the one string, of these three, that says what `ExponentiatedGradient` changes:
+#
+# - `"thresholds"`: the same model, with a different threshold for each sex;
+# - `"model"`: new model coefficients, learned under the constraint, with one threshold for everyone;
+# - `"inputs"`: the same model with sex removed from its inputs.
+
+# %% nbgrader={"grade": false, "grade_id": "q9_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell, but please don't change it.
+prepare = make_column_transformer(
+    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+    (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical),
+).fit(X_train)
+reduction = ExponentiatedGradient(LogisticRegression(max_iter=1000), constraints=TruePositiveRateParity(), max_iter=50)
+reduction.fit(prepare.transform(X_train), y_train, sensitive_features=X_train["sex"])
+print(f"ExponentiatedGradient mixes {len(reduction.predictors_)} logistic regressions.")
+
+# %% nbgrader={"grade": false, "grade_id": "q9_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+referred_eg = np.asarray(reduction.predict(prepare.transform(X_eval), random_state=0)).astype(int)
+fnr_women_eg = float(false_negative_rate(y_eval[women_eval], referred_eg[women_eval]))
+fnr_men_eg = float(false_negative_rate(y_eval[~women_eval], referred_eg[~women_eval]))
+eg_changes = "model"
+### END SOLUTION
+print(f"Evaluation half with ExponentiatedGradient: FNR women {fnr_women_eg:.2f}, men {fnr_men_eg:.2f}")
+
+# %% nbgrader={"grade": true, "grade_id": "q9_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.5"}
+"""Check what ExponentiatedGradient changes, and its false-negative rates on the evaluation half."""
+assert isinstance(fnr_women_eg, float) and isinstance(fnr_men_eg, float), "Store the two FNRs as floats."
+assert 0 <= fnr_women_eg <= 1 and 0 <= fnr_men_eg <= 1, "Give the rates as fractions between 0 and 1."
+assert type(eg_changes) is str and eg_changes in {"thresholds", "model", "inputs"}, (
+    "eg_changes should be one of the strings 'thresholds', 'model' or 'inputs', spelled exactly."
+)
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_np = _il.import_module("numpy")
+_pd = _il.import_module("pandas")
+_fm = _il.import_module("fairlearn.metrics")
+_ms = _il.import_module("sklearn.model_selection")
+_red = _il.import_module("fairlearn.reductions")
+_lm = _il.import_module("sklearn.linear_model")
+_cmp = _il.import_module("sklearn.compose")
+_imp = _il.import_module("sklearn.impute")
+_pre = _il.import_module("sklearn.preprocessing")
+_pipe = _il.import_module("sklearn.pipeline")
+assert str(eg_changes) == "model", (
+    "Look again at what ExponentiatedGradient fits: does it keep the model, or learn new coefficients?"
+)
+_h = _pd.read_csv("heart_disease.csv")
+_y = (_h["num"] > 0).astype(int)
+_Xtr, _Xte, _ytr, _yte = _ms.train_test_split(_h[numeric + categorical], _y, test_size=0.4,
+                                              stratify=_h["site"] + _h["sex"] + _y.astype(str), random_state=0)
+_Xtu, _Xev, _ytu, _yev = _ms.train_test_split(_Xte, _yte, test_size=0.5, stratify=_Xte["sex"] + _yte.astype(str),
+                                              random_state=0)
+_prep = _cmp.make_column_transformer(
+    (_pipe.make_pipeline(_imp.SimpleImputer(strategy="median"), _pre.StandardScaler()), numeric),
+    (_pipe.make_pipeline(_imp.SimpleImputer(strategy="most_frequent"), _pre.OneHotEncoder(handle_unknown="ignore")),
+     categorical),
+).fit(_Xtr)
+_eg = _red.ExponentiatedGradient(_lm.LogisticRegression(max_iter=1000), constraints=_red.TruePositiveRateParity(),
+                                 max_iter=50)
+_eg.fit(_prep.transform(_Xtr), _ytr, sensitive_features=_Xtr["sex"])
+_calls = _np.asarray(_eg.predict(_prep.transform(_Xev), random_state=0)).astype(int)
+_w = (_Xev["sex"] == "Female").to_numpy()
+assert abs(float(fnr_women_eg) - _fm.false_negative_rate(_yev[_w], _calls[_w])) < 1e-9, (
+    "fnr_women_eg is off: the share of evaluation women with CAD whom ExponentiatedGradient does not refer."
+)
+assert abs(float(fnr_men_eg) - _fm.false_negative_rate(_yev[~_w], _calls[~_w])) < 1e-9, (
+    "fnr_men_eg is off: the share of evaluation men with CAD whom ExponentiatedGradient does not refer."
+)
+### END HIDDEN TESTS
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q10_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 10: why the rates cannot all be equal (2 points)
+#
+# Chouldechova (*Big Data* 2017) showed that for any model and threshold, in any group, the false-positive rate is fixed
 # by the group's prevalence $p$, the positive predictive value (PPV) and the false-negative rate (FNR):
 #
 # $$\text{FPR} = \frac{p}{1-p}\cdot\frac{1-\text{PPV}}{\text{PPV}}\cdot(1-\text{FNR})$$
@@ -505,7 +707,7 @@ assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yte[~_w], _after[~_w]
 # **same** PPV (0.80) and the **same** FNR (0.20) in women and in men, where 26% of women and 63% of men
 # have CAD. Store the FPRs this forces in `fpr_women_forced` and `fpr_men_forced`.
 
-# %% nbgrader={"grade": false, "grade_id": "q9_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% nbgrader={"grade": false, "grade_id": "q10_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def implied_fpr(prevalence, ppv, fnr):
     ### BEGIN SOLUTION
     return float(prevalence / (1 - prevalence) * (1 - ppv) / ppv * (1 - fnr))
@@ -518,7 +720,7 @@ fpr_men_forced = implied_fpr(0.63, 0.80, 0.20)
 ### END SOLUTION
 print(f"Same PPV and FNR force an FPR of {fpr_women_forced:.2f} in women and {fpr_men_forced:.2f} in men.")
 
-# %% nbgrader={"grade": true, "grade_id": "q9_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.6"}
+# %% nbgrader={"grade": true, "grade_id": "q10_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.6"}
 """Check that implied_fpr follows Chouldechova's identity, and the FPRs it forces."""
 assert isinstance(implied_fpr(0.5, 0.5, 0.0), float), "implied_fpr should return a number (a float)."
 assert abs(implied_fpr(0.5, 0.5, 0.0) - 1.0) < 1e-9, (
@@ -534,15 +736,24 @@ assert abs(float(fpr_women_forced) - 0.26 / 0.74 * 0.25 * 0.8) < 1e-9, "fpr_wome
 assert abs(float(fpr_men_forced) - 0.63 / 0.37 * 0.25 * 0.8) < 1e-9, "fpr_men_forced is off: prevalence 0.63, PPV 0.80, FNR 0.20."
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "q10_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 10: your recommendation to the AI committee (5 points, graded by your instructor)
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q11_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 11: your recommendation to the AI committee (5 points, graded by your instructor)
 #
-# The hospital's AI committee must decide whether to deploy the chest-pain model to decide referral for
-# angiography, and if so whether with the ThresholdOptimizer of Question 8 (which uses each patient's sex
-# at the moment of the decision). In 200 to 300 words, give the committee your recommendation. Use your
-# numbers (missed disease per 100 women and per 100 men, calibration, what the fix changes and costs),
-# say how sure you are given the number of women in the test set, and name what you would monitor after
-# deployment.
+# The hospital's AI committee must decide whether to use the chest-pain model to send patients straight to
+# invasive angiography (50% or more) or to a non-invasive test first, and if so whether with one of the
+# fixes of Questions 8 and 9. The cardiology service has also asked whether removing sex from the model's
+# inputs would make it fair. In 200 to 300 words, write to the committee:
+#
+# 1. your recommendation (yes, no or not yet), and what would change it;
+# 2. the harm by sex in patients: of 100 women and of 100 men with CAD, how many the model misses
+#    (Question 2), and what a miss and an unneeded invasive angiogram mean for the patient;
+# 3. whether the model is calibrated in each sex (Question 3: intercept, slope, the curve), and why it
+#    misses more women;
+# 4. your answer to the cardiology service on removing sex (the table after Question 3: what it changes for
+#    women's missed disease, unneeded angiograms and calibration), and what the fixes of Questions 8 and 9
+#    changed on the evaluation half;
+# 5. how sure you can be, given the number of women with CAD behind each rate, and what you would monitor
+#    after deployment.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "q10_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M4.6"}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "q11_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M4.6"}
 # YOUR ANSWER HERE
