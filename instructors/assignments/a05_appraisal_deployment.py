@@ -454,6 +454,9 @@ assert set(check_flags.columns) == {"omitted_allergy", "wrong_dose_unit", "later
     "check_flags needs exactly the four columns named in the question."
 )
 assert check_flags.isin([True, False]).all().all(), "Each check should be True or False."
+assert check_flags.any(axis=0).all(), (
+    "One of your checks finds no summary at all: each kind of error occurs in the corpus. Check that column's condition."
+)
 assert check_flags.any(axis=1).sum() < len(summaries), (
     "Your checks flag every summary: some summaries are faithful to their record. Check each condition."
 )
