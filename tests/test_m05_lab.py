@@ -1,0 +1,84 @@
+"""The Module 5 lab as a student meets it.
+
+The checks every lab passes are in ``labs.py``. This file gives the Module 5 answers and adds that what
+the lab computes agrees with independent references: scikit-learn for the 2×2 metrics and the AUC,
+statsmodels for the Wilson intervals, the corpus labels for the checks of model-written text, and plain
+counting for the alert burden.
+
+The lab runs once (about 15 s), in the same kernel as a few probe cells appended to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import labs
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_DIR = REPO / "notebooks" / "m05_appraisal_deployment"
+
+# Independent references, computed in the lab's kernel from the data files and the reported counts.
+REFERENCES = (
+    "import pandas as _pd\n"
+    "from clinical_data import path as _path\n"
+    "_summ = _pd.read_csv(_path('genai_summaries'), keep_default_na=False)\n"
+    "_refs = _pd.read_csv(_path('genai_references'), keep_default_na=False)\n"
+    "_esm_tn = 38455 - 2552 - (6971 - (2552 - 1709))\n"
+    "_esm_fp = 6971 - (2552 - 1709)\n"
+)
+RIGHT_ANSWERS = {
+    "my_esm_specificity": "_esm_tn / (_esm_tn + _esm_fp)",
+    "my_alerts_per_day_10": "sum(1 for r in silent['risk'] if r >= 0.10) / 47",
+    "my_laterality_rate": "(_summ['error_type'] == 'laterality_swap').mean()",
+    "my_fraction_accurate": "(_refs['status'] == 'accurate').mean()",
+}
+WRONG_ANSWERS = {
+    "my_esm_specificity": ["100 * _right", "1 - _right", "_esm_tn / (_esm_tn + 1709)", "0.5"],
+    "my_alerts_per_day_10": ["47 * _right", "_right / 2", "_right * 47 / 35", "0"],
+    "my_laterality_rate": ["100 * _right", "_right * 80 / 44", "0.5", "_right + 0.1"],
+    "my_fraction_accurate": ["_right * 19", "12 / 19", "100 * _right", "0.9"],
+}
+METRICS_PROBE = """\
+import numpy as _np
+from sklearn.metrics import precision_score as _prec, recall_score as _rec, roc_auc_score as _auc
+from statsmodels.stats.proportion import proportion_confint as _ci
+# The sepsis table: TP + FN = patients with sepsis, TP + FP = alerts, all four = hospitalisations
+assert (tp + fn, tp + fp, tp + fp + fn + tn) == (2552, 6971, 38455) and fn == 1709
+assert abs(esm_sensitivity - _rec(y_sepsis, y_alert)) < 1e-12 and abs(esm_ppv - _prec(y_sepsis, y_alert)) < 1e-12
+# The silent period: 47 days (61-107), AUC from scikit-learn, alert burden by plain counting
+assert DAYS == 47 and silent["pan_day"].between(61, 107).all() and development["pan_day"].le(60).all()
+assert abs(auc_silent - _auc(silent["positive"], silent["risk"])) < 1e-12
+for _t in thresholds:
+    _f = [r >= _t for r in silent["risk"]]
+    _tp = sum(1 for f, y in zip(_f, silent["positive"]) if f and y)
+    assert abs(burden.loc[_t, "flags per day"] - sum(_f) / 47) < 1e-9
+    assert abs(burden.loc[_t, "PPV"] - _tp / sum(_f)) < 1e-9
+    assert abs(burden.loc[_t, "sensitivity"] - _rec(silent["positive"], silent["risk"] >= _t)) < 1e-9
+assert abs(observed_expected - silent["positive"].sum() / silent["risk"].sum()) < 1e-12
+# The checks of model-written text find exactly the labelled errors
+for _e in flags.columns:
+    assert (flags[_e] == (summaries["error_type"] == _e)).all(), _e
+# Wilson intervals agree with statsmodels
+for _e, _row in error_rates.iterrows():
+    _lo, _hi = _ci(int(_row["summaries"]), len(summaries), method="wilson")
+    assert abs(_row["95% CI low"] - _lo) < 1e-9 and abs(_row["95% CI high"] - _hi) < 1e-9, _e
+# The reference lookup agrees with the labels; the paired difference lies inside its bootstrap interval
+assert (references["lookup"] == references["status"]).all()
+assert low <= difference.mean() <= high and low < 0
+print("METRICS OK")
+"""
+
+
+class TestLab(labs.LabTests):
+    lab = labs.Lab(
+        source=LAB_DIR / "lab05_appraisal_deployment.py",
+        references=REFERENCES,
+        right_answers=RIGHT_ANSWERS,
+        wrong_answers=WRONG_ANSWERS,
+        metrics_probe=METRICS_PROBE,
+        min_figures=5,
+        figures="sepsis per 1,000, alert burden, monitoring, summary errors and paired audit",
+    )
+
+    def test_metrics_agree_with_independent_references(self, run):
+        labs.assert_metrics_ok(run, "a metric the lab computes is wrong")
