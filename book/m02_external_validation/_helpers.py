@@ -217,6 +217,30 @@ def bootstrap_indices(n: int, n_boot: int, seed: int = SEED) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
 
 
+def slope_many(Y, P, n_iter: int = 30) -> np.ndarray:
+    """Calibration slope of each row of (Y, P) at once: Newton–Raphson for logit P(y) = a + b·LP.
+
+    The same maximum-likelihood fit as ``calibration_slope``, vectorised over rows; rows where the
+    fit does not converge (e.g. perfect separation in a tiny resample) give NaN.
+    """
+    Y = np.asarray(Y, dtype=float)
+    lp = logit(np.clip(np.asarray(P, dtype=float), 1e-12, 1 - 1e-12))
+    a = np.zeros(len(Y))
+    b = np.ones(len(Y))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(n_iter):
+            mu = expit(a[:, None] + b[:, None] * lp)
+            w = mu * (1 - mu)
+            r = Y - mu
+            g_a, g_b = r.sum(axis=1), (r * lp).sum(axis=1)                 # score
+            h_aa, h_ab, h_bb = w.sum(axis=1), (w * lp).sum(axis=1), (w * lp**2).sum(axis=1)
+            det = h_aa * h_bb - h_ab**2                                     # information, 2×2
+            step_a, step_b = (h_bb * g_a - h_ab * g_b) / det, (h_aa * g_b - h_ab * g_a) / det
+            a, b = a + step_a, b + step_b
+        converged = (np.abs(step_a) < 1e-8) & (np.abs(step_b) < 1e-8)
+    return np.where(converged & np.isfinite(b), b, np.nan)
+
+
 def bootstrap_metrics(y, p, threshold: float, n_boot: int = 1000, seed: int = SEED) -> pd.DataFrame:
     """One row per resample: AUC, calibration slope, sensitivity at `threshold`, net benefit at it."""
     y = np.asarray(y, dtype=bool)
@@ -230,7 +254,7 @@ def bootstrap_metrics(y, p, threshold: float, n_boot: int = 1000, seed: int = SE
         "AUC": auc_many(Y, P),
         "sensitivity": tp / Y.sum(axis=1),
         "net benefit": tp / n - fp / n * threshold / (1 - threshold),
-        "slope": [calibration_slope(Y[k], P[k])[1] for k in range(n_boot)],
+        "slope": slope_many(Y, P),
     })
 
 
