@@ -233,3 +233,19 @@ def test_vignette_patient_is_below_the_threshold_but_not_at_the_va(sets):
     assert p < 0.2
     assert h.smoothed_curve(va["cad"], va["p"], [p])[0] > 0.3
     assert h.update_logistic(va["cad"], va["p"])(p) > 0.2
+
+
+def test_optimism_correction_follows_harrell_by_hand():
+    fitted = h.fit()
+    df = fitted.train
+    got = h.optimism_corrected_auc(df, h.FEATURES, "cad", n_boot=4, seed=3)
+    X, y = df[h.FEATURES], df["cad"].to_numpy(dtype=bool)
+    apparent = roc_auc_score(y, h.make_model().fit(X, y).predict_proba(X)[:, 1])
+    diffs = []
+    for i in np.random.default_rng(3).integers(0, len(y), size=(4, len(y))):
+        m = h.make_model().fit(X.iloc[i], y[i])
+        diffs.append(roc_auc_score(y[i], m.predict_proba(X.iloc[i])[:, 1])
+                     - roc_auc_score(y, m.predict_proba(X)[:, 1]))
+    assert got["apparent"] == pytest.approx(apparent)
+    assert got["optimism"] == pytest.approx(np.mean(diffs))
+    assert got["corrected"] == pytest.approx(apparent - np.mean(diffs))

@@ -154,11 +154,15 @@ def binned_curve(y, p, n_bins: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def smoothed_curve(y, p, grid, frac: float = 0.75) -> np.ndarray:
-    """Observed risk as a smooth function of predicted risk (lowess), evaluated on `grid`."""
+    """Observed risk as a smooth function of predicted risk (lowess), evaluated on `grid`.
+
+    Evaluate it only inside the range of the predictions: beyond it, lowess extrapolates.
+    """
     from statsmodels.nonparametric.smoothers_lowess import lowess
 
     y, p = _arrays(y, p)
-    return lowess(y, p, frac=frac, it=0, xvals=np.asarray(grid, dtype=float))
+    curve = lowess(y, p, frac=frac, it=0, xvals=np.asarray(grid, dtype=float))
+    return np.clip(curve, 0, 1)          # a proportion: local-linear fits can overshoot at the edges
 
 
 def smoothed_band(y, p, grid, n_boot: int = 200, seed: int = SEED, frac: float = 0.75):
@@ -264,7 +268,7 @@ def percentile_ci(values, level: float = 0.95) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def optimism_corrected_auc(df: pd.DataFrame, features, outcome: str, n_boot: int = 200,
+def optimism_corrected_auc(df: pd.DataFrame, features, outcome: str, n_boot: int = 100,
                            seed: int = SEED) -> dict:
     """Harrell's bootstrap optimism correction of the AUC for the whole modelling process.
 
