@@ -454,8 +454,9 @@ else:
 # %% [markdown]
 # ## 8. How sure are we? A bootstrap confidence interval
 #
-# 200 VA patients is a small validation sample; the commonly quoted minimum is about 100 patients with
-# and 100 without the outcome, and Riley et al. (*BMJ* 2024) advise calculating the size needed. The
+# 200 VA patients is a small validation sample. A rule of thumb asks for at least 100 patients with and
+# 100 without the outcome (Collins, Ogundimu & Altman, *Stat Med* 2016); Riley et al. (*BMJ* 2024) advise
+# calculating the size a validation needs. The
 # **bootstrap** shows how much a number could move: draw patients **with replacement** to make a new sample
 # of the same size, recompute the number, repeat many times, and take the middle 95 % of the results.
 #
@@ -477,6 +478,7 @@ def slope(y, risk):
     return sm.GLM(y, sm.add_constant(logit(risk)), family=sm.families.Binomial()).fit().params[1]
 
 
+print(f"The VA has {va['cad'].sum()} patients with CAD and {(va['cad'] == 0).sum()} without.")
 auc_ci = bootstrap_ci(va["cad"], va["risk"], roc_auc_score)
 slope_ci = bootstrap_ci(va["cad"], va["risk"], slope)
 print(f"VA AUC {validation.loc['VA Long Beach', 'AUC']:.2f}, 95% interval {auc_ci[0]:.2f} to {auc_ci[1]:.2f}")
