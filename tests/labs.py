@@ -57,7 +57,8 @@ class Lab:
 
     ``right_answers`` and ``wrong_answers`` are Python expressions keyed by answer variable (``my_...``),
     evaluated in the lab's kernel after ``references``; a wrong answer may use ``_right``. ``metrics_probe``
-    is a cell that prints ``METRICS OK`` when what the lab computes agrees with independent references.
+    is a cell that prints ``METRICS OK`` when what the lab computes agrees with independent references. An
+    answer is a number, a string or a dictionary of numbers (none of whose values a hint may show).
     A hint leaks an answer when one of ``answer_forms(value)`` appears in it, not next to a character of
     ``token_chars`` (nor after a ``.``).
     """
@@ -146,7 +147,8 @@ def execute(lab: Lab) -> Run:
         for wrong in lab.wrong_answers[variable]:
             run.wrong.append((append(f"{given}{variable} = {wrong}\n{check}"), variable, wrong))
         # The right answer itself, printed by the test harness only, to look for it in the hints.
-        shown = "print(repr(str(_right) if isinstance(_right, str) else float(_right)))"
+        shown = ("print(repr(str(_right) if isinstance(_right, str) else "
+                 "{str(k): float(v) for k, v in _right.items()} if isinstance(_right, dict) else float(_right)))")
         run.values.append((append(f"{given}{shown}"), variable, ""))
     with pytest.MonkeyPatch.context() as mp:
         # The kernel must be this interpreter's (the course venv), wherever pytest was started from.
@@ -167,9 +169,9 @@ def assert_metrics_ok(run: Run, message: str) -> None:
     assert not errors and "METRICS OK" in text(cell), f"{message}: {errors}"
 
 
-def _parse_value(printed: str) -> float | str:
+def _parse_value(printed: str) -> float | str | dict:
     printed = printed.strip()
-    return ast.literal_eval(printed) if printed.startswith(("'", '"')) else float(printed)
+    return ast.literal_eval(printed) if printed.startswith(("'", '"', "{")) else float(printed)
 
 
 class LabTests:
@@ -248,6 +250,7 @@ class LabTests:
             errors = [o["evalue"] for o in cell.outputs if o.output_type == "error"]
             assert not errors, f"the check for {variable} crashed on the answer {wrong}: {errors}"
             assert "Not quite" in out, f"the check for {variable} accepted the wrong answer {wrong}: {out!r}"
-            shown = self.lab.answer_forms(right[variable])
+            value = right[variable]  # a number, a string, or a dictionary of numbers (each must stay hidden)
+            shown = set().union(*map(self.lab.answer_forms, value.values())) if isinstance(value, dict) else self.lab.answer_forms(value)
             leaked = [s for s in shown if re.search(rf"(?<![{chars}.]){re.escape(s)}(?![{chars}])", out)]
             assert not leaked, f"the hint for {variable} gives the answer away ({leaked}): {out!r}"
