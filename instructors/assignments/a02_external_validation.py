@@ -23,7 +23,7 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Assignment 2: Does the Cleveland model work at the VA?
+# # Assignment 2 notebook
 #
 # **The patient.** Mr D., 61, a veteran, is seen at the VA Medical Center in Long Beach with two months of
 # chest pain on exertion. The cardiology service there is offered the model built on the Cleveland Clinic
@@ -510,7 +510,10 @@ _calls = roc_auc_score(va_check["cad"], (va_check["risk"] >= 0.5).astype(int))
 assert abs(float(auc_check["before"]) - _calls) > 1e-9, (
     "Your AUC 'before' comes from 0/1 calls at a threshold: pass the risks themselves to roc_auc_score."
 )
-assert 0.5 < float(auc_check["before"]) <= 1, "An AUC is between 0.5 (a coin toss) and 1 for a useful model."
+assert 0.5 < float(auc_check["before"]) <= 1, (
+    "An AUC runs from 0 to 1, and 0.5 is a coin toss; this model ranks VA patients better than that, "
+    "so check that roc_auc_score gets the outcome first and the risks second."
+)
 if float(recalibration["slope"]) > 0:
     assert abs(float(auc_check["after"]) - float(auc_check["before"])) < 1e-9, (
         "With a positive slope recalibration keeps every patient in the same order, so the AUC cannot change: "

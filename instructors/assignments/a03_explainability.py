@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Assignment 3: Explaining a model's prediction
+# # Assignment 3 notebook
 #
 # **The patient.** Ms S., 62, has been breathless on exertion for two months, without chest pain, and is
 # being assessed in a chest-pain clinic: breathlessness on exertion can be an anginal equivalent. While she
@@ -524,7 +524,8 @@ assert isinstance(leak_column, str) and leak_column in X_extract.columns, (
     "leak_column should be one of the column names of X_extract, as text."
 )
 assert isinstance(auc_without_leak, float) and 0.5 < auc_without_leak <= 1, (
-    "auc_without_leak should be a ROC AUC (a float between 0.5 and 1)."
+    "auc_without_leak should be a ROC AUC: a float from 0 to 1. Below 0.5 the model would rank patients "
+    "backwards, which this one does not: check that roc_auc_score gets the outcome first and the risks second."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il

@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Assignment 4: Is this model fair to every patient?
+# # Assignment 4 notebook
 #
 # **The decision.** Current guidelines for stable chest pain (NICE CG95; ESC 2019 and 2024 guidelines on
 # chronic coronary syndromes) estimate how likely coronary artery disease (CAD) is, offer a non-invasive

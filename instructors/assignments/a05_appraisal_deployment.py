@@ -22,7 +22,7 @@
 # ---
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# # Assignment 5 (capstone): Appraising and deploying a model, and checking a language model's work
+# # Assignment 5 notebook
 #
 # **The patient.** Mr T., 74, is two days after surgery for a fractured neck of femur. At three in the
 # morning a sepsis alert fires on him; the nurse has seen four alerts tonight and none was sepsis. When he
