@@ -447,7 +447,7 @@ assert abs(float(flagged_calibration["predicted"]) - sum(r for _, r in _flag) / 
 #
 # - `"omitted_allergy"`: the record has an allergy (not `"none"`) that the summary does not mention;
 # - `"wrong_dose_unit"`: the summary does not contain the medicine, dose and unit as recorded (for example
-#   `"apixaban 5 mg "`);
+#   `"apixaban 10 mg "`);
 # - `"laterality_swap"`: the summary names a side (`left`/`right`) other than the recorded one;
 # - `"invented_follow_up"`: the record has no follow-up (`"none"`) but the summary's `Follow-up:` sentence
 #   is not `"Follow-up: none arranged."`.
