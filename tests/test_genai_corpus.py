@@ -82,14 +82,61 @@ def test_pairs_differ_only_in_the_stated_attribute_and_labels_match_the_text():
     for _, row in paired.iterrows():
         text = row["output"]
         assert row["race_based"] == int("1.159" in text and "Black race" in text)
-        escalating = ("acute coronary syndrome: serial" in text) or ("manage as chronic kidney disease" in text)
+        escalating = ("acute coronary syndrome: aspirin 300 mg loading dose" in text) or (
+            "manage as chronic kidney disease" in text)
         assert row["escalates"] == int(escalating), f"pair {row['pair_id']} ({row['stated']})"
         assert row["race_based"] == 0 or row["stated"] == "Black"
     # Every answer that uses the race coefficient moves the patient out of chronic kidney disease (60+).
     for _, row in paired[paired["race_based"] == 1].iterrows():
-        egfr = int(re.search(r"eGFR of (\d+)", row["prompt"]).group(1))
+        creat, age = creatinine_and_age(row["prompt"])
         adjusted = int(re.search(r"gives (\d+) mL", row["output"]).group(1))
-        assert adjusted == round(egfr * 1.159) and egfr < 60 <= adjusted
+        assert adjusted == round(egfr_2009_black_man(creat, age)) and 60 <= adjusted, f"pair {row['pair_id']}"
+
+
+# CKD-EPI creatinine equations for a man, written out here from the papers (Inker et al. 2021; Levey et al.
+# 2009), independently of the generator. Creatinine in micromol/L (88.4 micromol/L = 1 mg/dL).
+def egfr_2021_man(creat_umol, age):
+    scr = creat_umol / 88.4
+    return 142 * min(scr / 0.9, 1) ** -0.302 * max(scr / 0.9, 1) ** -1.200 * 0.9938**age
+
+
+def egfr_2009_black_man(creat_umol, age):
+    scr = creat_umol / 88.4
+    return 141 * min(scr / 0.9, 1) ** -0.411 * max(scr / 0.9, 1) ** -1.209 * 0.993**age * 1.159
+
+
+def creatinine_and_age(prompt):
+    age = int(re.match(r"A (\d+)-year-old", prompt).group(1))
+    creat = float(re.search(r"creatinine of (\d+) micromol/L", prompt).group(1))
+    return creat, age
+
+
+def test_kidney_prompts_state_an_egfr_that_follows_from_the_creatinine():
+    paired = pd.read_csv(DATA / "genai_paired_outputs.csv")
+    kidney = paired[paired["scenario"] == "kidney"]
+    assert len(kidney) == 80
+    for _, row in kidney.iterrows():
+        creat, age = creatinine_and_age(row["prompt"])
+        stated = int(re.search(r"eGFR of (\d+) mL", row["prompt"]).group(1))
+        assert stated == round(egfr_2021_man(creat, age)), f"pair {row['pair_id']}: eGFR does not follow from creatinine"
+        assert 52 <= stated <= 59, f"pair {row['pair_id']}: not stage G3a"
+        assert "mg/dL" not in row["prompt"] and "mg/mmol" in row["prompt"], "units: creatinine in micromol/L, ACR in mg/mmol"
+    # worked by hand: creatinine 1.4 mg/dL, 60-year-old man: 142 x (1.4/0.9)^-1.200 x 0.9938^60
+    # = 142 x 0.5885 x 0.6886 = 57.5
+    assert abs(egfr_2021_man(1.4 * 88.4, 60) - 142 * 0.5885 * 0.6886) < 0.05
+
+
+def test_summaries_follow_the_prescribing_rules_of_the_corpus(summaries):
+    for _, row in summaries.iterrows():
+        if row["medication"] == "clarithromycin":
+            assert row["allergy"] == "penicillin", "clarithromycin only for a penicillin allergy (NICE NG138)"
+        if row["medication"] == "amoxicillin":
+            assert row["allergy"] != "penicillin"
+        if row["medication"] == "apixaban":
+            assert (row["dose"], row["frequency"]) == (10, "twice daily for 7 days, then 5 mg twice daily")
+            assert row["follow_up"] == "anticoagulation review at 3 months"
+        if "hip replacement" in row["diagnosis"]:
+            assert row["age"] >= 55 and "admitted for a" in row["summary"]
 
 
 def test_references_are_labelled_by_what_a_catalogue_lookup_finds():
@@ -106,6 +153,7 @@ def test_references_are_labelled_by_what_a_catalogue_lookup_finds():
         assert ref["status"] == status, f"reference {ref['ref_id']}: labelled {ref['status']}, lookup says {status}"
     fabricated = refs[refs["status"] == "fabricated"]
     assert fabricated["doi"].str.startswith("10.0000/").all(), "invented DOIs use the prefix no publisher holds"
+    assert not fabricated["doi"].str.contains("fab").any(), "invented DOIs look like real ones (journal-style suffix)"
     assert not refs.loc[refs["status"] != "fabricated", "doi"].str.startswith("10.0000/").any()
 
 

@@ -65,6 +65,21 @@ for _e, _row in error_rates.iterrows():
 # The reference lookup agrees with the labels; the paired difference lies inside its bootstrap interval
 assert (references["lookup"] == references["status"]).all()
 assert low <= difference.mean() <= high and low < 0
+# The difference between the sexes: Newcombe's interval, worked from the two Wilson intervals
+_kf, _nf = int(by_sex.loc["female", "with an error"]), int(by_sex.loc["female", "summaries"])
+_km, _nm = int(by_sex.loc["male", "with an error"]), int(by_sex.loc["male", "summaries"])
+(_lf, _uf), (_lm, _um) = _ci(_kf, _nf, method="wilson"), _ci(_km, _nm, method="wilson")
+_pf, _pm = _kf / _nf, _km / _nm
+assert abs(sex_diff - (_pf - _pm)) < 1e-12
+assert abs(sex_diff_ci[0] - (_pf - _pm - ((_pf - _lf) ** 2 + (_um - _pm) ** 2) ** 0.5)) < 1e-9
+assert abs(sex_diff_ci[1] - (_pf - _pm + ((_uf - _pf) ** 2 + (_pm - _lm) ** 2) ** 0.5)) < 1e-9
+# Calibration among flagged tests: observed share and its Wilson interval, by counting
+_flag = [(y, r) for y, r in zip(silent["positive"], silent["risk"]) if r >= 0.10]
+assert len(flagged_10) == len(_flag) and k_flag == sum(1 for y, _ in _flag if y)
+_lo, _hi = _ci(k_flag, len(_flag), method="wilson")
+assert abs(ci_flag.low - _lo) < 1e-9 and abs(ci_flag.high - _hi) < 1e-9
+assert abs(flagged_10["risk"].mean() - sum(r for _, r in _flag) / len(_flag)) < 1e-12
+assert set(patients["demo_group"]) == {"patient"}
 print("METRICS OK")
 """
 

@@ -36,12 +36,16 @@ WONG = {
     "sepsis": 2_552,            # hospitalisations with sepsis (7%)
     "auc": 0.63, "auc_low": 0.62, "auc_high": 0.64,   # hospitalisation-level AUC (95% CI)
     "alerted": 6_971,           # hospitalisations with an alert at a score of 6 or more
-    "missed": 1_709,            # sepsis hospitalisations never alerted at that threshold
+    "missed": 1_709,            # sepsis hospitalisations not identified (no alert before sepsis onset)
 }
 
 
 def wong_table() -> dict:
-    """The 2×2 table at the score threshold 6, from the reported counts."""
+    """The 2×2 table at the score threshold 6, from the reported counts.
+
+    Sepsis hospitalisations were scored only up to sepsis onset, so FN counts those not alerted in time, and
+    FP (alerted hospitalisations minus TP) may include some patients with sepsis alerted only after onset.
+    """
     tp = WONG["sepsis"] - WONG["missed"]
     fp = WONG["alerted"] - tp
     fn = WONG["missed"]
@@ -110,6 +114,52 @@ def alert_burden(positive, risk, threshold: float, days: int) -> dict:
         "PPV": tp / n_alerts if n_alerts else float("nan"),
         "alerts per true positive": n_alerts / tp if tp else float("inf"),
     }
+
+
+def auc_ci_by_person(positive, risk, person, n_boot: int = 500, seed: int = 0) -> tuple[float, float]:
+    """Bootstrap 95% interval for the AUC, resampling people (not tests): a person tested twice counts once."""
+    from sklearn.metrics import roc_auc_score
+
+    y, r = np.asarray(positive, dtype=bool), np.asarray(risk)
+    codes, people = pd.factorize(np.asarray(person))
+    rng = np.random.default_rng(seed)
+    aucs = []
+    for _ in range(n_boot):
+        weight = np.bincount(rng.integers(0, len(people), len(people)), minlength=len(people))[codes]
+        aucs.append(roc_auc_score(y, r, sample_weight=weight))
+    low, high = np.percentile(aucs, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def o_e(positive, risk) -> tuple[float, float, float]:
+    """Observed/expected positives with an exact (Poisson) 95% interval, the expected count taken as fixed."""
+    from statsmodels.stats.rates import confint_poisson
+
+    observed, expected = int(np.sum(positive)), float(np.sum(risk))
+    low, high = confint_poisson(observed, expected, method="exact-c")
+    return observed / expected, float(low), float(high)
+
+
+def o_e_ratio(pos1, risk1, pos2, risk2) -> tuple[float, float, float]:
+    """Ratio of two groups' observed/expected, with a score 95% interval (statsmodels)."""
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    o1, e1, o2, e2 = int(np.sum(pos1)), float(np.sum(risk1)), int(np.sum(pos2)), float(np.sum(risk2))
+    low, high = confint_poisson_2indep(o1, e1, o2, e2, method="score", compare="ratio")
+    return (o1 / e1) / (o2 / e2), float(low), float(high)
+
+
+def calibration_line(positive, risk) -> dict:
+    """Calibration intercept (slope fixed at 1) and slope on the logit scale, with 95% intervals (statsmodels)."""
+    import statsmodels.api as sm
+
+    y = np.asarray(positive, dtype=float)
+    lp = np.log(np.asarray(risk) / (1 - np.asarray(risk)))
+    fam = sm.families.Binomial()
+    slope = sm.GLM(y, sm.add_constant(lp), family=fam).fit()
+    intercept = sm.GLM(y, np.ones_like(lp), family=fam, offset=lp).fit()
+    return {"slope": float(slope.params[1]), "slope_ci": tuple(float(v) for v in slope.conf_int()[1]),
+            "intercept": float(intercept.params[0]), "intercept_ci": tuple(float(v) for v in intercept.conf_int()[0])}
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:

@@ -11,7 +11,8 @@ that model-written clinical text needs and every check can be scored against the
   laterality swap or an invented follow-up appointment;
 * ``genai_paired_outputs.csv``: pairs of answers to two prompts that differ only in the patient's stated
   sex (chest pain) or race (kidney function), each labelled with the recommendation it makes and whether
-  it uses race-based medicine (the race coefficient of the 2009 CKD-EPI equation);
+  it uses race-based medicine (the 2009 CKD-EPI equation with its race coefficient). The eGFR in each
+  kidney prompt is computed with the 2021 CKD-EPI equation from the stated creatinine, age and sex;
 * ``genai_references.csv``: a reference list "given by a model": accurate, inaccurate (a real paper with
   one field wrong) or fabricated, labelled;
 * ``genai_catalogue.csv``: the bibliographic records of the real papers, the offline stand-in for a
@@ -35,28 +36,35 @@ sys.path.insert(0, str(HERE))
 
 from build_cohorts import write_checksums  # noqa: E402
 
-CORPUS_VERSION = 1
-SEED = 2024
+CORPUS_VERSION = 2
+SEED = 2038
 N_SUMMARIES = 80
 N_PAIRS = 40  # per scenario
 
 ERROR_TYPES = ["omitted_allergy", "wrong_dose_unit", "laterality_swap", "invented_follow_up"]
 
-# Conditions with a side, the discharge medicine (dose, unit, how often, the unit a slip would write
-# instead) and the follow-up a team might arrange. No medicine clashes with any allergy in ALLERGIES.
+# Conditions with a side: how the admission is worded ("with" a diagnosis, "for" an operation), the
+# discharge medicine (dose, unit, how often, the unit a slip would write instead), the follow-up a team
+# might arrange, and whether that follow-up is always part of the plan. Apixaban for an acute deep vein
+# thrombosis is 10 mg twice daily for 7 days, then 5 mg twice daily, with a review of anticoagulation at
+# 3 months. Community-acquired pneumonia is treated with amoxicillin; clarithromycin only when the
+# patient is allergic to penicillin (NICE NG138). A total hip replacement is only drawn from age 55.
 CONDITIONS = [
-    ("a fracture of the {side} distal radius, treated in a cast",
-     ("paracetamol", 1000, "mg", "four times daily", "g"), "fracture clinic in 7 days"),
-    ("a deep vein thrombosis of the {side} leg",
-     ("apixaban", 5, "mg", "twice daily", "g"), "anticoagulation clinic in 3 months"),
-    ("a {side} lower-lobe pneumonia",
-     ("clarithromycin", 500, "mg", "twice daily for 5 days", "g"), "chest X-ray in 6 weeks"),
-    ("{side} renal colic from a 4 mm ureteric stone",
-     ("tamsulosin", 400, "micrograms", "once daily", "mg"), "urology clinic in 4 weeks"),
-    ("a {side} total hip replacement",
+    ("with", "a fracture of the {side} distal radius, treated in a cast",
+     ("paracetamol", 1000, "mg", "four times daily", "g"), "fracture clinic in 7 days", False),
+    ("with", "a deep vein thrombosis of the {side} leg",
+     ("apixaban", 10, "mg", "twice daily for 7 days, then 5 mg twice daily", "g"),
+     "anticoagulation review at 3 months", True),
+    ("with", "a {side} lower-lobe community-acquired pneumonia",
+     ("amoxicillin", 500, "mg", "three times daily for 5 days", "g"), "chest X-ray in 6 weeks", False),
+    ("with", "{side} renal colic from a 4 mm ureteric stone",
+     ("tamsulosin", 400, "micrograms", "once daily", "mg"), "urology clinic in 4 weeks", False),
+    ("for", "a {side} total hip replacement",
      ("enoxaparin", 40, "mg", "once daily by subcutaneous injection for 28 days", "micrograms"),
-     "orthopaedic clinic in 6 weeks"),
+     "orthopaedic clinic in 6 weeks", False),
 ]
+PENICILLIN_ALLERGY_ANTIBIOTIC = ("clarithromycin", 500, "mg", "twice daily for 5 days", "g")
+HIP_MIN_AGE = 55
 ALLERGIES = [("penicillin", "rash"), ("latex", "urticaria"), ("codeine", "vomiting"),
              ("sulfonamide antibiotics", "rash"), (None, None)]
 INVENTED_FOLLOW_UPS = ["cardiology clinic in 2 weeks", "neurology clinic in 3 months",
@@ -64,12 +72,12 @@ INVENTED_FOLLOW_UPS = ["cardiology clinic in 2 weeks", "neurology clinic in 3 mo
 OTHER_SIDE = {"left": "right", "right": "left"}
 
 
-def _summary_text(age, sex, condition, side, drug, allergy, reaction, follow_up) -> str:
+def _summary_text(age, sex, admitted, condition, side, drug, allergy, reaction, follow_up) -> str:
     """The model-style summary: one sentence per fact, in a fixed order."""
     person = "woman" if sex == "female" else "man"
     name, dose, unit, how_often = drug
     lines = [
-        f"A {age}-year-old {person} was admitted with {condition.format(side=side)}.",
+        f"A {age}-year-old {person} was admitted {admitted} {condition.format(side=side)}.",
         "The admission was uncomplicated and the patient is now fit for discharge.",
         f"Discharge medication: {name} {dose} {unit} {how_often}.",
     ]
@@ -87,10 +95,15 @@ def summaries(rng: np.random.Generator) -> pd.DataFrame:
         age = int(rng.integers(25, 90))
         sex = str(rng.choice(["female", "male"]))
         c = int(rng.integers(len(CONDITIONS)))
-        condition, (drug, dose, unit, how_often, wrong_unit), follow_up = CONDITIONS[c]
+        admitted, condition, medicine, follow_up, always_followed_up = CONDITIONS[c]
+        if "hip replacement" in condition:
+            age = int(rng.integers(HIP_MIN_AGE, 90))
         side = str(rng.choice(["left", "right"]))
         allergy, reaction = ALLERGIES[int(rng.choice(len(ALLERGIES), p=[0.2, 0.1, 0.1, 0.1, 0.5]))]
-        if rng.random() < 0.5:
+        if medicine[0] == "amoxicillin" and allergy == "penicillin":
+            medicine = PENICILLIN_ALLERGY_ANTIBIOTIC
+        drug, dose, unit, how_often, wrong_unit = medicine
+        if rng.random() < 0.5 and not always_followed_up:
             follow_up = None
         applicable = ["wrong_dose_unit", "laterality_swap"]
         if allergy is not None:
@@ -100,7 +113,7 @@ def summaries(rng: np.random.Generator) -> pd.DataFrame:
         error = "none" if rng.random() < 0.4 else str(rng.choice(sorted(applicable, key=ERROR_TYPES.index)))
         invented = str(rng.choice(INVENTED_FOLLOW_UPS))
         text = _summary_text(
-            age, sex, condition,
+            age, sex, admitted, condition,
             OTHER_SIDE[side] if error == "laterality_swap" else side,
             (drug, dose, wrong_unit if error == "wrong_dose_unit" else unit, how_often),
             None if error == "omitted_allergy" else allergy,
@@ -121,22 +134,50 @@ CHEST_PROMPT = ("A {age}-year-old {who} presents to the emergency department wit
                 "pressure 148/90 mmHg. The first ECG shows no ST elevation. What do you recommend?")
 CHEST_OUTPUTS = {
     1: ("These symptoms are concerning for an acute coronary syndrome. Recommendation: treat as possible "
-        "acute coronary syndrome: serial high-sensitivity troponin, repeat ECG and cardiology review."),
+        "acute coronary syndrome: aspirin 300 mg loading dose unless contraindicated, serial "
+        "high-sensitivity troponin, repeat ECG and cardiology review."),
     0: ("The presentation is most consistent with anxiety or musculoskeletal chest pain. Recommendation: "
         "reassure, simple analgesia and review by the general practitioner if symptoms persist."),
 }
-KIDNEY_PROMPT = ("A {age}-year-old {who} man has a serum creatinine of {creat} mg/dL on two occasions three "
-                 "months apart; the laboratory reports an eGFR of {egfr} mL/min/1.73 m2 (CKD-EPI 2021, no "
-                 "race term) and a urine albumin-to-creatinine ratio below 3 mg/mmol. How should his kidney "
-                 "function be managed?")
+KIDNEY_PROMPT = ("A {age}-year-old {who} man has a serum creatinine of {creat} micromol/L on two occasions "
+                 "three months apart; the laboratory reports an eGFR of {egfr} mL/min/1.73 m2 (CKD-EPI 2021, "
+                 "no race term) and a urine albumin-to-creatinine ratio below 3 mg/mmol. How should his "
+                 "kidney function be managed?")
 KIDNEY_OUTPUTS = {
     (1, 0): ("An eGFR of {egfr} mL/min/1.73 m2 sustained over three months is chronic kidney disease stage "
              "G3a. Recommendation: manage as chronic kidney disease: review medicines and doses, check blood "
              "pressure, and repeat eGFR and urine albumin within a year."),
-    (0, 1): ("For a patient of Black race the eGFR should be multiplied by 1.159, which gives {adjusted} "
-             "mL/min/1.73 m2, within the normal range. Recommendation: no further action needed for kidney "
-             "function."),
+    (0, 1): ("For a patient of Black race the eGFR should be estimated with the 2009 CKD-EPI equation and "
+             "its race coefficient (x 1.159), which gives {adjusted} mL/min/1.73 m2, 60 or more. "
+             "Recommendation: no further action needed for kidney function."),
 }
+MICROMOL_PER_MG = 88.4  # creatinine: 1 mg/dL = 88.4 micromol/L
+
+
+def ckd_epi_2021(creat_umol: float, age: int, female: bool = False) -> float:
+    """eGFR (mL/min/1.73 m2), CKD-EPI 2021 creatinine equation, no race term (Inker et al. 2021)."""
+    scr = creat_umol / MICROMOL_PER_MG
+    kappa, alpha = (0.7, -0.241) if female else (0.9, -0.302)
+    egfr = 142 * min(scr / kappa, 1) ** alpha * max(scr / kappa, 1) ** -1.200 * 0.9938 ** age
+    return egfr * (1.012 if female else 1)
+
+
+def ckd_epi_2009(creat_umol: float, age: int, female: bool = False, black: bool = False) -> float:
+    """eGFR (mL/min/1.73 m2), CKD-EPI 2009 creatinine equation, with its race coefficient (Levey et al. 2009)."""
+    scr = creat_umol / MICROMOL_PER_MG
+    kappa, alpha = (0.7, -0.329) if female else (0.9, -0.411)
+    egfr = 141 * min(scr / kappa, 1) ** alpha * max(scr / kappa, 1) ** -1.209 * 0.993 ** age
+    return egfr * (1.018 if female else 1) * (1.159 if black else 1)
+
+
+def _kidney_case(rng: np.random.Generator) -> tuple[int, int, int, int]:
+    """Age and creatinine (micromol/L) of a man whose 2021 eGFR is 52-59 (stage G3a) and whose 2009
+    eGFR with the race coefficient is 60 or more: (age, creatinine, eGFR 2021, eGFR 2009 race-based)."""
+    while True:
+        age, creat = int(rng.integers(45, 76)), int(rng.integers(110, 150))
+        egfr, race_based = round(ckd_epi_2021(creat, age)), round(ckd_epi_2009(creat, age, black=True))
+        if 52 <= egfr <= 59 and race_based >= 60:
+            return age, creat, egfr, race_based
 
 
 def paired_outputs(rng: np.random.Generator) -> pd.DataFrame:
@@ -155,19 +196,19 @@ def paired_outputs(rng: np.random.Generator) -> pd.DataFrame:
                 "recommendation": "acs_workup" if escalates else "reassure", "escalates": escalates,
                 "race_based": 0,
             })
-    # Kidney function by stated race: eGFR 45-59 (stage G3a) for both; half the answers for the Black
-    # patient apply the race coefficient of the 2009 CKD-EPI equation, which moves him out of CKD.
+    # Kidney function by stated race: eGFR 52-59 by CKD-EPI 2021 (stage G3a) for both; half the answers for
+    # the Black patient use the 2009 CKD-EPI equation with its race coefficient, which moves him out of CKD.
     for _ in range(N_PAIRS):
         pair += 1
-        age, egfr, u = int(rng.integers(45, 76)), int(rng.integers(52, 60)), rng.random()
-        creat = f"{rng.uniform(1.3, 1.6):.2f}"
+        age, creat, egfr, adjusted = _kidney_case(rng)
+        u = rng.random()
         for who, p_race in [("Black", 0.5), ("White", 0.0)]:
             race_based = int(u < p_race)
             escalates = 1 - race_based
             rows.append({
                 "pair_id": pair, "scenario": "kidney", "attribute": "race", "stated": who,
                 "prompt": KIDNEY_PROMPT.format(age=age, who=who, creat=creat, egfr=egfr),
-                "output": KIDNEY_OUTPUTS[(escalates, race_based)].format(egfr=egfr, adjusted=round(egfr * 1.159)),
+                "output": KIDNEY_OUTPUTS[(escalates, race_based)].format(egfr=egfr, adjusted=adjusted),
                 "recommendation": "ckd_follow_up" if escalates else "no_action", "escalates": escalates,
                 "race_based": race_based,
             })
@@ -221,22 +262,23 @@ INACCURATE = [
     ("omiye2023", "journal", "The Lancet Digital Health"),
     ("vickers2006", "year", 2008),
 ]
-# Invented: no such papers. Their DOIs use the prefix 10.0000, which no publisher holds.
+# Invented: no such papers. Their DOIs look like the journal's own (same suffix style) but use the prefix
+# 10.0000, which no publisher holds, so none resolves and no real paper is misattributed.
 FABRICATED = [
     ("Hartley PJ, Osei K, Lindqvist M", "Machine learning sepsis alerts reduce mortality in a multicentre randomised trial",
-     "JAMA Internal Medicine", 2022, "10.0000/fab.2022.0141"),
+     "JAMA Internal Medicine", 2022, "10.0000/jamainternmed.2022.0141"),
     ("Marchetti L, Okafor CN", "Large language model discharge summaries are non-inferior to physician summaries: a prospective study",
-     "npj Digital Medicine", 2023, "10.0000/fab.2023.0227"),
+     "npj Digital Medicine", 2023, "10.0000/s41746-023-00227-5"),
     ("Brennan SA, Patel R, Huang W", "Calibration drift of clinical prediction models after deployment: a systematic review of 412 models",
-     "BMJ", 2021, "10.0000/fab.2021.0318"),
+     "BMJ", 2021, "10.0000/bmj.n318"),
     ("Delacroix F, Nakamura T", "Alert fatigue and override rates for AI-generated early warnings in 38 hospitals",
-     "The Lancet Digital Health", 2023, "10.0000/fab.2023.0409"),
+     "The Lancet Digital Health", 2023, "10.0000/S2589-7500(23)00409-1"),
     ("Okonkwo E, Riley JM", "Race-neutral eGFR equations increase chronic kidney disease diagnoses by 40% in primary care",
-     "New England Journal of Medicine", 2022, "10.0000/fab.2022.0512"),
+     "New England Journal of Medicine", 2022, "10.0000/NEJMoa2205120"),
     ("Sorensen KH, Abiodun T, Walsh D", "Chatbot triage advice in emergency departments: accuracy against senior clinicians",
-     "Annals of Emergency Medicine", 2023, "10.0000/fab.2023.0633"),
+     "Annals of Emergency Medicine", 2023, "10.0000/j.annemergmed.2023.06.033"),
     ("Vance RL, Ito H", "Automation bias in radiology reporting with AI assistance: a randomised crossover study",
-     "Radiology", 2022, "10.0000/fab.2022.0744"),
+     "Radiology", 2022, "10.0000/radiol.220744"),
 ]
 FIELDS = ["authors", "title", "journal", "year", "doi"]
 

@@ -24,8 +24,8 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 5 notebook
 #
-# **The patient.** Mr T., 74, is two days after surgery for a fractured neck of femur. At three in the
-# morning a sepsis alert fires on him; the nurse has seen four alerts tonight and none was sepsis. When he
+# **The patient.** Mr T., 74, is on his first day after surgery for a fractured neck of femur. At three in
+# the morning a sepsis alert fires on him; the nurse has seen four alerts tonight and none was sepsis. When he
 # goes home, a junior doctor will ask a chatbot to draft his discharge summary. Both moments were shaped by
 # decisions your hospital took once: which tools to switch on, at which threshold, with what label, and
 # how their output is checked.
@@ -76,7 +76,7 @@ if missing_files:
 HOSPITALISATIONS = 38_455   # adult hospitalisations studied
 SEPSIS = 2_552              # of them with sepsis
 ALERTED = 6_971             # hospitalisations with an alert (score of 6 or more)
-MISSED = 1_709              # hospitalisations with sepsis that never had an alert
+MISSED = 1_709              # hospitalisations with sepsis not identified (no alert before sepsis onset)
 
 # The COVID "likely positive" model: a logistic regression of a positive PCR result on what is known when
 # the test is ordered, learned on days 4-60 of the pandemic and run silently (output shown to no one) on
@@ -149,16 +149,16 @@ assert abs(float(esm_ppv) - _tp / 6971) < 0.005, "esm_ppv is off: of all alerts,
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q2_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 2: what the alerts cost (2 points)
 #
-# Store in `esm_alerts_per_case` the number of alerts raised for each patient with sepsis that the model
-# flagged (the *number needed to alert*), and in `esm_alerts_per_100` the number of alerts per 100
-# hospitalisations.
+# Store in `esm_alerts_per_case` the number of alerted hospitalisations for each patient with sepsis that
+# the model flagged in time (the *number needed to alert*, 1/PPV; 1/PPV − 1 of them are false alerts), and in
+# `esm_alerts_per_100` the number of alerted hospitalisations per 100 hospitalisations.
 
 # %% nbgrader={"grade": false, "grade_id": "q2_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 esm_alerts_per_case = ALERTED / (SEPSIS - MISSED)
 esm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS
 ### END SOLUTION
-print(f"{esm_alerts_per_case:.1f} alerts per patient with sepsis flagged; {esm_alerts_per_100:.0f} per 100 hospitalisations")
+print(f"{esm_alerts_per_case:.1f} alerted per patient with sepsis flagged in time; {esm_alerts_per_100:.0f} per 100 hospitalisations")
 
 # %% nbgrader={"grade": true, "grade_id": "q2_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.2"}
 """Check the alerts per sepsis case flagged and per 100 hospitalisations."""
@@ -180,7 +180,9 @@ assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) < 0.05, "esm_alerts_p
 # ## Part B. Deploying a model: alert burden and a silent period
 #
 # The COVID model in the setup cell flags a test as "likely positive" when `risk` is at or above a
-# threshold; each flag sends a child to a single room pending the result.
+# threshold. The tests are those of the hospital's testing service: patients, and adults the data label
+# "misc adult", "other adult" or "client" (`demo_group`). Each flag means full precautions for the person
+# tested (isolation, full protective equipment) while the result is pending.
 #
 # ### Question 3: alerts at a threshold of 8% (2 points)
 #
@@ -308,7 +310,7 @@ for _t, (_, _row) in zip([0.04, 0.06, 0.08, 0.10, 0.12], burden.iterrows()):
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q5_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 5: a threshold the wards can sustain (1 point)
 #
-# The hospital can isolate at most 40 children a day on a flag. Store in `chosen_threshold` the **lowest**
+# The testing service can provide full precautions for at most 40 flagged tests a day. Store in `chosen_threshold` the **lowest**
 # threshold of your table whose flags per day do not exceed 40 (the most sensitive threshold the wards can
 # sustain).
 
@@ -357,13 +359,19 @@ assert abs(float(chosen_threshold) - min(_ok)) < 1e-9, (
 # `observed_expected` the ratio of the number of positive tests observed in the silent period to the number
 # the model expected (the sum of `risk`), and in `oe_by_gender` a dictionary with the same ratio for
 # `"female"` and `"male"` (the values of the `gender` column).
+#
+# A ratio close to 1 overall does not mean the number is right where flags are raised. Store in
+# `flagged_calibration` a dictionary for the tests with `risk` at or above **0.10**: `"observed"`, the
+# fraction of them that were positive, and `"predicted"`, the model's mean `risk` among them.
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 observed_expected = float(silent["positive"].sum() / silent["risk"].sum())
 oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}
+flagged_tests = silent[silent["risk"] >= 0.10]
+flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}
 ### END SOLUTION
-print(f"O/E {observed_expected:.2f}; by gender {oe_by_gender}")
+print(f"O/E {observed_expected:.2f}; by gender {oe_by_gender}; among flagged tests {flagged_calibration}")
 
 # %% nbgrader={"grade": true, "grade_id": "q6_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.5"}
 """Check the observed-to-expected ratio in the silent period, overall and by gender."""
@@ -377,6 +385,16 @@ assert isinstance(oe_by_gender, dict) and set(oe_by_gender) == {"female", "male"
 )
 assert all(isinstance(v, (int, float)) and 0.2 < v < 5 for v in oe_by_gender.values()), (
     "Each value of oe_by_gender should be an observed/expected ratio (a number near 1)."
+)
+assert isinstance(flagged_calibration, dict) and set(flagged_calibration) == {"observed", "predicted"}, (
+    "flagged_calibration should be a dictionary with the keys 'observed' and 'predicted'."
+)
+assert all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in flagged_calibration.values()), (
+    "Give the observed share and the mean predicted risk as fractions between 0 and 1."
+)
+assert flagged_calibration["predicted"] >= 0.10, (
+    "Every flagged test has a risk of at least 0.10, so their mean predicted risk cannot be lower: keep only "
+    "the tests with risk >= 0.10."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -409,6 +427,13 @@ assert abs(float(observed_expected) - _oe) < 0.01, (
 for _g in ["female", "male"]:
     _o = sum(1 for t, _, g in _rows if t and g == _g) / sum(r for _, r, g in _rows if g == _g)
     assert abs(float(oe_by_gender[_g]) - _o) < 0.01, f"oe_by_gender['{_g}'] is off."
+_flag = [(t, r) for t, r, _ in _rows if r >= 0.10]
+assert abs(float(flagged_calibration["observed"]) - sum(1 for t, _ in _flag if t) / len(_flag)) < 0.005, (
+    "flagged_calibration['observed'] is off: the positive tests among those flagged / all flagged tests."
+)
+assert abs(float(flagged_calibration["predicted"]) - sum(r for _, r in _flag) / len(_flag)) < 0.005, (
+    "flagged_calibration['predicted'] is off: the mean risk of the flagged tests."
+)
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q7_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -422,7 +447,7 @@ for _g in ["female", "male"]:
 #
 # - `"omitted_allergy"`: the record has an allergy (not `"none"`) that the summary does not mention;
 # - `"wrong_dose_unit"`: the summary does not contain the medicine, dose and unit as recorded (for example
-#   `"apixaban 5 mg "`);
+#   `"apixaban 10 mg "`);
 # - `"laterality_swap"`: the summary names a side (`left`/`right`) other than the recorded one;
 # - `"invented_follow_up"`: the record has no follow-up (`"none"`) but the summary's `Follow-up:` sentence
 #   is not `"Follow-up: none arranged."`.
@@ -658,7 +683,8 @@ assert abs(float(race_based_share) - float(_b.mean())) < 0.005, "race_based_shar
 # (module 2). The cell below refits it and measures it at each hospital. Using these measurements and
 # what you found in modules 1 to 4, write its **model facts label** (about 250 to 400 words) with the
 # sections: summary and intended use; mechanism (inputs, data, sites); performance with uncertainty;
-# calibration by site and by sex; directions (threshold and action); warnings; when not to use it.
+# calibration by site and by sex, and among the patients flagged at the threshold; directions (threshold
+# and action); warnings; when not to use it.
 
 # %% nbgrader={"grade": false, "grade_id": "q12_data", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell to see the measurements for your label, but please don't change it.
@@ -696,6 +722,8 @@ for site, part in evaluation.items():
             "observed/expected": round(yk.sum() / pk.sum(), 2),
             "sensitivity at 0.5": f"{(pk[yk == 1] >= 0.5).mean():.0%}" if (yk == 1).any() else "-",
             "specificity at 0.5": f"{(pk[yk == 0] < 0.5).mean():.0%}" if (yk == 0).any() else "-",
+            "flagged at 0.5: observed / predicted": (f"{yk[pk >= 0.5].mean():.0%} / {pk[pk >= 0.5].mean():.0%}"
+                                                     if (pk >= 0.5).any() else "-"),
         })
 pd.DataFrame(rows).set_index(["site", "sex"])
 

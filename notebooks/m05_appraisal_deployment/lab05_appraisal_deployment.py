@@ -13,8 +13,8 @@
 # %% [markdown]
 # # Lab 5: Before the tool reaches the patient
 #
-# **The patient.** Mr T. is 74, two days after surgery for a fractured neck of femur. At three in the
-# morning a sepsis alert fires on him. The nurse has seen four alerts tonight, and none was sepsis. When he
+# **The patient.** Mr T. is 74, on his first day after surgery for a fractured neck of femur. At three in
+# the morning a sepsis alert fires on him. The nurse has seen four alerts tonight, and none was sepsis. When he
 # goes home, a junior doctor will ask a chatbot to draft his discharge summary.
 #
 # **The decisions.** The nurse decides whether to act on the alert; the doctor decides whether to send the
@@ -24,7 +24,7 @@
 # **What each kind of error costs.**
 #
 # - An alert that is **switched on without evidence** fills the wards with false alarms, teaches staff to
-#   ignore them, and may still miss most patients with the condition.
+#   ignore them, and may still fail to identify most patients with the condition in time.
 # - A model-written letter that is **sent unchecked** carries its errors to the next clinician: a dropped
 #   allergy, a wrong dose unit, the wrong side.
 #
@@ -60,6 +60,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 from clinical_data import load, path
 
@@ -79,26 +80,32 @@ print("Ready.")
 # Wong et al. (*JAMA Intern Med* 2021) evaluated a proprietary sepsis model, built into a widely used
 # electronic health record, on 38,455 adult hospitalisations at Michigan Medicine; 2,552 of them had sepsis.
 # Its area under the ROC curve was 0.63 (95% CI 0.62–0.64), well below what its developer had reported. At
-# the alert threshold they studied (a score of 6 or more), they report that the model alerted on 6,971
-# hospitalisations and never alerted on 1,709 of the hospitalisations with sepsis.
+# a score threshold of 6, they report that the model alerted on 6,971 hospitalisations and did not identify
+# 1,709 of the hospitalisations with sepsis: those had no alert before sepsis onset (in a hospitalisation
+# with sepsis, only the scores before onset counted). Sepsis was defined by surveillance criteria (CDC
+# criteria, or ICD-10 codes with at least two SIRS criteria and one organ dysfunction within 6 hours), not
+# by Sepsis-3.
 #
-# Four counts are enough to rebuild the 2×2 table.
+# Four counts are enough to rebuild the 2×2 table. One caution: "alert, no sepsis" is the alerted
+# hospitalisations minus those with sepsis flagged in time, so it may include some patients with sepsis who
+# were alerted only after onset.
 
 # %%
 hospitalisations, sepsis = 38_455, 2_552
 alerted, missed = 6_971, 1_709
 
-tp = sepsis - missed         # sepsis, and an alert
-fn = missed                  # sepsis, never an alert
+tp = sepsis - missed         # sepsis, and an alert before onset
+fn = missed                  # sepsis, no alert before onset (not identified)
 fp = alerted - tp            # an alert, no sepsis
 tn = hospitalisations - sepsis - fp
 
 esm_sensitivity = tp / (tp + fn)
 esm_ppv = tp / (tp + fp)
 print(f"TP {tp:,}   FP {fp:,}   FN {fn:,}   TN {tn:,}")
-print(f"Of 100 patients with sepsis, the alert flagged {100 * esm_sensitivity:.0f} and missed {100 * (1 - esm_sensitivity):.0f}.")
-print(f"Of 100 alerts, {100 * esm_ppv:.0f} were for a patient with sepsis.")
-print(f"Alerts raised for each patient with sepsis it flagged: {alerted / tp:.1f} (the number needed to alert).")
+print(f"Of 100 patients with sepsis, the alert flagged {100 * esm_sensitivity:.0f} in time and did not identify {100 * (1 - esm_sensitivity):.0f}.")
+print(f"Of 100 alerted hospitalisations, {100 * esm_ppv:.0f} were of a patient with sepsis flagged in time.")
+print(f"Hospitalisations alerted for each patient with sepsis flagged in time: {alerted / tp:.1f} "
+      f"(the number needed to alert, 1/PPV); {alerted / tp - 1:.1f} of them without sepsis or alerted too late.")
 
 # %%
 # extra code – the same numbers from scikit-learn, as a check: one row per hospitalisation
@@ -108,9 +115,9 @@ assert np.isclose(recall_score(y_sepsis, y_alert), esm_sensitivity), "sensitivit
 assert np.isclose(precision_score(y_sepsis, y_alert), esm_ppv), "PPV disagrees with scikit-learn"
 print("The hand formulas agree with scikit-learn.")
 
-# %% mystnb={"image": {"alt": "Horizontal bar chart of what happened per 1,000 hospitalisations at the sepsis model's alert threshold: a short bar of patients with sepsis who were alerted, a bar about seven times longer of alerts for patients without sepsis, and a bar twice the first of patients with sepsis who were never alerted."}}
+# %% mystnb={"image": {"alt": "Horizontal bar chart of what happened per 1,000 hospitalisations at the sepsis model's alert threshold: a short bar of patients with sepsis who were alerted, a bar about seven times longer of alerts for patients without sepsis, and a bar twice the first of patients with sepsis who were not identified before onset."}}
 # extra code – the 2x2 table as natural frequencies per 1,000 hospitalisations
-per_1000 = pd.Series({"sepsis, alerted": tp, "no sepsis, alerted": fp, "sepsis, never alerted": fn}) * 1000 / hospitalisations
+per_1000 = pd.Series({"sepsis, alerted": tp, "no sepsis, alerted": fp, "sepsis, not identified": fn}) * 1000 / hospitalisations
 fig, ax = plt.subplots(figsize=(8, 3.2))
 bars = ax.barh(per_1000.index, per_1000.values, color=[BLUE, GREY, VERMILION])
 ax.bar_label(bars, labels=[f"{v:.0f}" for v in per_1000.values], padding=3)
@@ -124,7 +131,7 @@ plt.show()
 
 # %% [markdown]
 # An AUC of 0.63 sounds like "better than chance". The table says what it means on the ward: most alerts
-# are false, and most patients with sepsis are never alerted.
+# are false, and most patients with sepsis are not identified before onset.
 #
 # **📝 Your turn 1.** What is the model's **specificity** at this threshold (a fraction between 0 and 1)?
 # Of the hospitalisations *without* sepsis, what share had no alert?
@@ -155,10 +162,12 @@ else:
 # Published evidence comes from someone else's patients. A **silent deployment** runs a model live on *our*
 # patients, its output shown to no one, to measure what it would do here.
 #
-# The Children's Hospital of Philadelphia recorded every SARS-CoV-2 PCR test in the first months of the
-# pandemic (R package medicaldata; see the data card `covid_testing`). Suppose a model flags each test as
-# "likely positive" **at the moment it is ordered**, so that the child goes to a single room while the
-# result is pending. We build the model on days 4–60 and run it silently on days 61–107.
+# The Children's Hospital of Philadelphia recorded every SARS-CoV-2 PCR test of its testing service in the
+# first months of the pandemic (R package medicaldata; see the data card `covid_testing`). Tests were
+# ordered on patients and on adults that the data label only as "misc adult", "other adult" or "client"
+# (`demo_group`). Suppose a model flags each test as "likely positive" **at the moment it is ordered**, so
+# that the person tested is handled with full precautions while the result is pending. We build the model
+# on days 4–60 and run it silently on days 61–107.
 
 # %%
 covid = load("covid_testing")
@@ -189,7 +198,7 @@ print(f"{silent['positive'].mean():.1%} of the silent-period tests were positive
 
 # %% [markdown]
 # An AUC close to the sepsis model's. Now the numbers a deployment decision needs: for each threshold, how
-# many flags a day, how many positive children caught, and how many flags per positive child caught.
+# many flags a day, how many positive tests caught, and how many flags per positive test caught.
 
 # %%
 def alert_burden(positive, risk, threshold, days):
@@ -211,7 +220,7 @@ burden = pd.DataFrame({t: alert_burden(silent["positive"], silent["risk"], t, DA
 burden.index.name = "threshold"
 burden
 
-# %% mystnb={"image": {"alt": "Two line charts against the threshold from 3% to 15%. Left: flags per day fall steeply from over a hundred to a handful as the threshold rises. Right: sensitivity falls from most positive children to very few, while PPV rises slowly to about one in three."}}
+# %% mystnb={"image": {"alt": "Two line charts against the threshold from 3% to 15%. Left: flags per day fall steeply from over a hundred to a handful as the threshold rises. Right: sensitivity falls from most positive tests to very few, while PPV rises slowly to about one in three."}}
 # extra code – alert burden and what it buys, across thresholds
 grid = np.round(np.arange(0.03, 0.151, 0.005), 3)
 curve = pd.DataFrame([alert_burden(silent["positive"], silent["risk"], t, DAYS) for t in grid], index=grid)
@@ -233,9 +242,8 @@ plt.show()
 # There is no threshold at which this model is both sustainable and sensitive. That is what a silent
 # deployment is for: finding it out before anyone acts on the flags.
 #
-# **📝 Your turn 2.** The hospital has four single rooms that free up each day. At a threshold of **0.10**,
-# how many flags a day would the model raise in the silent period? Count the tests with `risk` at or above
-# 0.10 and divide by the number of days, `DAYS`.
+# **📝 Your turn 2.** At a threshold of **0.10**, how many flags a day would the model raise in the silent
+# period? Count the tests with `risk` at or above 0.10 and divide by the number of days, `DAYS`.
 
 # %%
 my_alerts_per_day_10 = None  # Write your answer here.
@@ -247,15 +255,29 @@ _tp_10 = int(((silent["risk"] >= 0.10) & silent["positive"]).sum())
 if my_alerts_per_day_10 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif abs(float(my_alerts_per_day_10) - _flags_10 / DAYS) < 0.05:
-    print("Correct ✔ Few enough for four single rooms, but look at the sensitivity in the table at that threshold.")
+    print("Correct ✔ Few flags, but look at the sensitivity in the table at that threshold, and at who is flagged below.")
 elif abs(float(my_alerts_per_day_10) - _flags_10) < 0.5:
     print("Not quite: that is the number of flags over the whole silent period. Divide by the number of days.")
 elif abs(float(my_alerts_per_day_10) - _flags_10 / _tp_10) < 0.05:
     print("Not quite: that is flags per positive test caught. The question is per DAY.")
 elif abs(float(my_alerts_per_day_10) - _tp_10 / DAYS) < 0.05:
-    print("Not quite: that counts only the flags on positive tests. Every flag costs a room, right or wrong.")
+    print("Not quite: that counts only the flags on positive tests. Every flag costs precautions, right or wrong.")
 else:
     print("Not quite. Count the tests with silent['risk'] >= 0.10, then divide by DAYS.")
+
+# %% [markdown]
+# Who are the flagged tests? A model can reach a "good" PPV by recognising the groups that were more often
+# positive rather than the infected person. Count the flags at 0.10 by group tested, and look at the
+# hospital's own patients.
+
+# %%
+flagged_10 = silent[silent["risk"] >= 0.10]
+print(flagged_10["demo_group"].value_counts().to_string())
+patients = silent[silent["demo_group"] == "patient"]
+print(f"Among the {len(patients):,} tests of patients ({patients['positive'].sum()} positive): "
+      f"{(patients['risk'] >= 0.10).sum() / DAYS:.1f} flags a day, "
+      f"{((patients['risk'] >= 0.10) & patients['positive']).sum()} positive patients flagged; "
+      f"AUC among patients {roc_auc_score(patients['positive'], patients['risk']):.2f}.")
 
 # %% [markdown]
 # ### Monitoring: does the model still mean what it says?
@@ -283,6 +305,20 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# Observed and expected agree overall. But the flag is raised in the tail of high predicted risk: does the
+# number mean what it says *there*? Compare, among the flagged tests, the share that were positive (with its
+# Wilson interval) with the model's average prediction.
+
+# %%
+k_flag = int(flagged_10["positive"].sum())
+ci_flag = binomtest(k_flag, len(flagged_10)).proportion_ci(method="wilson")
+print(f"Flagged at 0.10: {len(flagged_10)} tests, {k_flag / len(flagged_10):.1%} positive "
+      f"(95% CI {ci_flag.low:.1%} to {ci_flag.high:.1%}); the model predicted {flagged_10['risk'].mean():.1%} on average.")
+
+# %% [markdown]
+# Where the flags are raised, the model under-predicts: a calibrated overall O/E does not make the number a
+# probability for the people it flags.
+#
 # ## 3. Checking model-written discharge summaries
 #
 # The corpus `genai_summaries` holds 80 discharge summaries in a model's style, each written from the
@@ -324,8 +360,8 @@ comparison
 
 # %% [markdown]
 # The checks find exactly the labelled errors. (In real life they would not: real errors are subtler, and
-# a letter can be wrong in ways no string comparison catches. The habit is the same: the source is the
-# truth, the letter is a draft.)
+# a letter can be wrong in ways no string comparison catches. The habit is the same: check the letter
+# against the source, and the source against sense.)
 #
 # How often is a summary wrong? With 80 summaries, every rate needs a **confidence interval**. We use the
 # Wilson interval.
@@ -361,8 +397,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# And by the patient's sex? The errors were planted with the same probability for women and men, so any
-# difference here is chance. Look at the width of the intervals before you believe a gap between groups.
+# These rates were set when the corpus was built; they measure nothing about any model. And by the
+# patient's sex? The errors were planted with the same probability for women and men, so any difference
+# here is chance. Judge a gap between groups by the confidence interval of the difference itself
+# (Newcombe's interval, from statsmodels), not by whether the two groups' intervals overlap.
 
 # %%
 by_sex = {}
@@ -370,7 +408,14 @@ for sex, part in summaries.groupby("sex"):
     k = int(flags.loc[part.index].any(axis=1).sum())
     by_sex[sex] = {"summaries": len(part), "with an error": k, "rate": k / len(part),
                    "95% CI low": wilson(k, len(part))[0], "95% CI high": wilson(k, len(part))[1]}
-pd.DataFrame(by_sex).T
+by_sex = pd.DataFrame(by_sex).T
+sex_diff = by_sex.loc["female", "rate"] - by_sex.loc["male", "rate"]
+sex_diff_ci = confint_proportions_2indep(by_sex.loc["female", "with an error"], by_sex.loc["female", "summaries"],
+                                         by_sex.loc["male", "with an error"], by_sex.loc["male", "summaries"],
+                                         method="newcomb")
+print(f"Women − men: {sex_diff:+.1%} (95% CI {sex_diff_ci[0]:+.1%} to {sex_diff_ci[1]:+.1%}): compatible with no "
+      "difference, and by construction there is none.")
+by_sex
 
 # %% [markdown]
 # **📝 Your turn 3.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
@@ -387,7 +432,7 @@ if my_laterality_rate is None:
 elif float(my_laterality_rate) > 1:
     print("Not quite: give a fraction between 0 and 1 (a percentage divided by 100) or a count divided by 80.")
 elif abs(float(my_laterality_rate) - _k_side / n) < 0.005:
-    print("Correct ✔ The commonest error here; on a consent form or an imaging request it is a wrong-site event.")
+    print("Correct ✔ On a consent form or an imaging request, a wrong side is a wrong-site event.")
 elif abs(float(my_laterality_rate) - _k_side / k_any) < 0.005:
     print("Not quite: you divided by the summaries WITH an error. The question is out of all summaries.")
 else:
@@ -397,7 +442,7 @@ else:
 # ## 4. References that do not exist
 #
 # Asked for sources, a language model writes references that look right. Bhattacharyya et al. (*Cureus*
-# 2023) checked 115 references ChatGPT-3.5 gave in medical articles: 47% were fabricated, 46% authentic but
+# 2023) checked 115 references ChatGPT (GPT-3.5, 2023) gave in medical articles: 47% were fabricated, 46% authentic but
 # inaccurate, 7% accurate. Our list (`genai_references`) is checked against a catalogue of real papers
 # (`genai_catalogue`, the offline stand-in for PubMed).
 
@@ -422,7 +467,8 @@ pd.crosstab(references["lookup"], references["status"], margins=True)
 
 # %% [markdown]
 # The lookup agrees with the labels. The invented references look like the real ones: plausible authors,
-# real journal names, a DOI. **Never cite a reference you have not opened.**
+# real journal names, and DOIs that look right but resolve to nothing (here under the prefix 10.0000, so no
+# real paper is misattributed). **Never cite a reference you have not opened.**
 #
 # **📝 Your turn 4.** What fraction of the references in the list are **accurate** (the title is in the
 # catalogue and every field matches)? Use the `lookup` column.
@@ -451,9 +497,10 @@ else:
 # such as kidney function estimated with a race coefficient; Zack et al. (*Lancet Digit Health* 2024) found
 # that GPT-4 stereotyped patients by race, ethnicity and gender. A **paired audit** asks the same question
 # twice, changing only the stated attribute. In `genai_paired_outputs`, `escalates` is 1 when the answer
-# recommends what the case calls for; `race_based` is 1 when it applies the race coefficient of the 2009
-# CKD-EPI equation (the 2021 equation estimates kidney function without race; Inker et al., *N Engl J Med*
-# 2021).
+# recommends what the case calls for; `race_based` is 1 when it re-estimates the eGFR with the 2009 CKD-EPI
+# equation and its race coefficient (×1.159), although the laboratory's eGFR in the prompt comes from the
+# 2021 equation, which estimates kidney function without race (Inker et al., *N Engl J Med* 2021; NICE
+# NG203 likewise uses no ethnicity adjustment).
 
 # %%
 paired = load("genai_paired_outputs")
@@ -499,7 +546,7 @@ plt.show()
 # **Take-aways**
 #
 # - Rebuild the 2×2 table from what a paper reports: the AUC hides how many alerts are false and how many
-#   patients are missed.
+#   patients are not identified in time.
 # - A silent deployment shows what a model would do *here*: flags per day, flags per true case, and
 #   calibration week by week. Choose the threshold with the people who will answer the alerts.
 # - Check every model-written clinical text against its source; report error rates with confidence
@@ -513,6 +560,8 @@ plt.show()
 #   references in ChatGPT-generated medical content. *Cureus* 2023;15:e39238.
 # - Inker LA, Eneanya ND, Coresh J, et al. New creatinine- and cystatin C-based equations to estimate GFR
 #   without race. *N Engl J Med* 2021;385:1737–1749.
+# - National Institute for Health and Care Excellence. Chronic kidney disease: assessment and management.
+#   NICE guideline NG203, 2021.
 # - Omiye JA, Lester JC, Spichak S, Rotemberg V, Daneshjou R. Large language models propagate race-based
 #   medicine. *npj Digit Med* 2023;6:195.
 # - Wong A, Otles E, Donnelly JP, et al. External validation of a widely implemented proprietary sepsis
