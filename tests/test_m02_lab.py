@@ -115,6 +115,11 @@ for _version, _risk in versions.items():
     assert _np.allclose(net_benefit(va_check["cad"], _risk, thresholds),
                         _ref.loc[_ref["model"] == "p", "net_benefit"].to_numpy(), atol=1e-9), f"net benefit {_version}"
 
+# The check half's difference in whole patients: the counts behind the net-benefit difference
+_yc, _rc = va_check["cad"].to_numpy(), va_check["risk"].to_numpy()
+assert missed == int(((_rc < 0.2) & (_yc == 1)).sum()) and spared == int(((_rc < 0.2) & (_yc == 0)).sum())
+assert abs((at_pt["original model"] - at_pt["refer everyone"]) * len(_yc) - (spared * 0.25 - missed)) < 1e-9
+
 # The bootstrap: seeded (same interval twice), all resamples drawn at once, the estimate inside its interval
 _again = bootstrap_ci(va["cad"], va["risk"], roc_auc_score)
 assert _np.array_equal(_again, auc_ci), "the bootstrap is not reproducible"

@@ -136,6 +136,27 @@ def summary(y, p) -> dict:
     }
 
 
+def validation_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The external-validation page's table: one row of `summary` per site, formatted for reading.
+
+    The columns are built on `results`' own index (the site names) and only then relabelled, so that
+    pandas cannot realign them against a different index.
+    """
+    table = pd.DataFrame({
+        "patients (with CAD)": [f"{int(r['n'])} ({int(r['events'])})" for _, r in results.iterrows()],
+        "with CAD": results["prevalence"].map(lambda v: f"{v:.0%}"),
+        "mean predicted": results["mean predicted"].map(lambda v: f"{v:.0%}"),
+        "AUC": results["AUC"].map(lambda v: f"{v:.2f}"),
+        "O/E": results["O/E"].map(lambda v: f"{v:.2f}"),
+        "intercept": results["intercept"].map(lambda v: f"{v:+.2f}"),
+        "slope": results["slope"].map(lambda v: f"{v:.2f}"),
+        "scaled Brier": results["scaled Brier"].map(lambda v: f"{v:.2f}"),
+    }, index=results.index)
+    table.index = [f"{s} (internal: held-out third)" if s == "Cleveland" else f"{s} (external)"
+                   for s in results.index]
+    return table
+
+
 # ---- calibration curves ---------------------------------------------------------------------
 
 def binned_curve(y, p, n_bins: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

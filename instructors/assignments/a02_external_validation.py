@@ -25,13 +25,15 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 2 notebook
 #
-# **The patient.** Mr D., 61, a veteran, is seen at the VA Medical Center in Long Beach with two months of
+# **The patient.** Mr L., 61, a veteran, is seen at the VA Medical Center in Long Beach with two months of
 # chest pain on exertion. The cardiology service there is offered the model built on the Cleveland Clinic
 # patients of the UCI Heart Disease study (Module 1): it estimates the probability of coronary artery
 # disease (CAD, at least one major vessel narrowed by more than 50% on angiography) from age, sex, the type
 # of chest pain and three results of an exercise ECG. The VA's AI committee asks: **does it work here?**
-# Before its risks are used to decide who goes to angiography, or are told to a patient like Mr D., they
-# must be checked on VA patients.
+# The decision it would inform is Module 1's: refer for CT coronary angiography (or a functional imaging
+# test), or not. (Every patient in these 1980s data had invasive angiography: that is only the data's
+# reference standard.) Before its risks are used to decide who is referred, or are told to a patient like
+# Mr L., they must be checked on VA patients.
 #
 # In this assignment you validate the model at the VA and the two other hospitals, update it, put an
 # interval around what you find, weigh it with net benefit, and write the committee a memo.
@@ -242,6 +244,9 @@ assert most_under_predicted_site == max(_ratios, key=_ratios.get), "Under-predic
 # offset) and the **calibration slope** (a logistic regression of the outcome on an intercept and the
 # linear predictor). Use `sm.GLM(..., family=sm.families.Binomial(), offset=...)` as in the lab. Store them
 # as `calibration = {"Cleveland test": {"intercept": ..., "slope": ...}, "VA Long Beach": {...}}`.
+#
+# *If you use scikit-learn's `LogisticRegression` instead*: its default L2 penalty shrinks the slope towards
+# 0, so pass `penalty=None` (or use statsmodels, which does not penalise).
 
 # %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -279,6 +284,11 @@ assert abs(_got["intercept"] - _no_offset) > 0.006, (
     "slope fixed at 1, i.e. with logit(risk) as an offset."
 )
 assert abs(_got["intercept"] - _intercept) < 0.006, "Your Cleveland calibration intercept is off."
+_penalised = LogisticRegression().fit(_lp[:, None], _y).coef_[0, 0]  # scikit-learn's default: L2 penalty
+assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _penalised) > 0.006, (
+    "Your Cleveland slope looks shrunk by scikit-learn's default penalty: use LogisticRegression(penalty=None) "
+    "or statsmodels."
+)
 assert abs(_got["slope"] - _slope) < 0.006, "Your Cleveland calibration slope is off: regress the outcome on logit(risk)."
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -649,8 +659,9 @@ assert abs(_low - _ref_low) < 0.08 and abs(_high - _ref_high) < 0.08, (
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q8_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 8: net benefit at a threshold of 20% (2 points, M2.6)
 #
-# Suppose the VA cardiologists would refer a patient for angiography when the probability of CAD is at
-# least 20% (a missed CAD judged four times as harmful as an unneeded angiogram). In `va_check`, compute
+# Suppose the VA cardiologists would refer a patient for CT coronary angiography when the probability of
+# CAD is at least 20% (a missed CAD judged four times as harmful as an unneeded CT coronary angiogram). In
+# `va_check`, compute
 # the net benefit $\text{NB} = \frac{TP}{n} - \frac{FP}{n}\cdot\frac{p_t}{1-p_t}$ at $p_t = 0.2$ of three
 # strategies, and store them as `net_benefit_20 = {"treat all": ..., "model": ..., "recalibrated": ...}`:
 # refer everyone; refer when the original `risk` is at least 0.2; refer when `risk_check_recalibrated`
@@ -728,7 +739,7 @@ for _k, _v in _ref.items():
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q9_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 9: unneeded angiograms avoided (1 point, M2.6)
+# ## Question 9: unneeded CT angiograms avoided (1 point, M2.6)
 #
 # Compared with referring every VA patient, how many **net interventions are avoided per 1,000 patients**
 # when the original model decides at $p_t = 0.2$?
@@ -794,7 +805,7 @@ assert min(abs(float(avoided_per_1000) - (_nb_model - _nb_all) / 0.25 * 1000), a
 # ## Question 10: a memo to the VA's AI committee (5 points, graded by your instructor, M2.7)
 #
 # In 200 to 300 words, advise the VA Long Beach AI committee: should the Cleveland model be adopted at the
-# VA to help decide who is referred for angiography, and if so, with what updating? Use your numbers
+# VA to help decide who is referred for CT coronary angiography, and if so, with what updating? Use your numbers
 # (discrimination, O/E, intercept and slope with their uncertainty, net benefit against referring
 # everyone). Then propose a **monitoring plan** for after go-live: what you would monitor, how often, and
 # the rule that would make you stop using the model.

@@ -13,18 +13,22 @@
 # %% [markdown]
 # # Lab 2: Does it work here?
 #
-# **The patient.** Mr D. is 61, a veteran. For two months he has had chest pain when he walks fast; on an
+# **The patient.** Mr L. is 61, a veteran. For two months he has had chest pain when he walks fast; on an
 # exercise ECG his heart rate peaks at 120 beats per minute and his ST segment drops by 2 mm. He is seen at
 # the VA Medical Center in Long Beach, California.
 #
-# **The decision.** The VA's cardiologists are offered the model of Module 1, built on patients of the
-# Cleveland Clinic, to help decide who is sent for coronary angiography. Its AUC in Cleveland was
-# excellent. But **does it work here**, on VA patients? Can its risk for Mr D. be read as "of 100 men like
+# **The decision.** As in Module 1: refer for CT coronary angiography (or a functional imaging test), or
+# not? The VA's cardiologists are offered the model of Module 1, built on patients of the Cleveland
+# Clinic, to help make that decision. (Every patient in these 1980s data had *invasive* coronary
+# angiography: that is only how we know who truly had CAD, the data's reference standard. Today the
+# first test for stable chest pain is non-invasive.) Its AUC in Cleveland was
+# excellent. But **does it work here**, on VA patients? Can its risk for Mr L. be read as "of 100 men like
 # him, about N have coronary artery disease (CAD)", and would acting on it do more good than harm?
 #
 # **What each kind of error costs.** A risk that is too **low** sends home patients with CAD, untreated; a
-# risk that is too **high** sends patients without CAD to an invasive test they did not need, with its
-# small but real risks (bleeding, kidney injury from contrast, rarely stroke or death).
+# risk that is too **high** sends patients without CAD for a CT coronary angiogram they did not need:
+# radiation and iodinated contrast with their small risks (rarely an allergic reaction or kidney injury),
+# incidental findings that lead to more tests, cost and worry.
 #
 # **In this lab (about 60 minutes) you will:**
 #
@@ -278,7 +282,7 @@ print(f"(The intercept of a + b × LP is {not_it.params[0]:.2f}: a different num
 # %% [markdown]
 # **📝 Your turn 3.** Call `calibration_intercept_slope` for the VA patients (`va["cad"]`, `va["risk"]`)
 # and store the **calibration slope** in `my_slope_va`. Is it below or above 1, and what does that mean
-# for Mr D.'s risk?
+# for Mr L.'s risk?
 
 # %%
 my_slope_va = None  # Write your answer here.
@@ -455,8 +459,10 @@ else:
 # ## 8. How sure are we? A bootstrap confidence interval
 #
 # 200 VA patients is a small validation sample. A rule of thumb asks for at least 100 patients with and
-# 100 without the outcome (Collins, Ogundimu & Altman, *Stat Med* 2016); Riley et al. (*BMJ* 2024) advise
-# calculating the size a validation needs. The
+# 100 without the outcome (Vergouwe et al., *J Clin Epidemiol* 2005); Collins, Ogundimu & Altman (*Stat
+# Med* 2016) asked for at least 100 events, ideally 200 or more. A simulation study showed that such rules
+# of thumb can be too small or too large (Snell et al., *J Clin Epidemiol* 2021), and Riley et al. (*BMJ*
+# 2024) advise calculating the size a validation needs. The
 # **bootstrap** shows how much a number could move: draw patients **with replacement** to make a new sample
 # of the same size, recompute the number, repeat many times, and take the middle 95 % of the results.
 #
@@ -487,21 +493,23 @@ print(f"VA calibration slope {validation.loc['VA Long Beach', 'slope']:.2f}, "
 
 # %% [markdown]
 # Read the slope's interval: does it include 1? If it does not, a slope of 1 (risks as extreme as they
-# should be) is not compatible with these 200 patients. The interval is wide: with so few patients, the
+# should be) is not compatible with these 200 patients; if its upper limit only just reaches 1 (another
+# seed may put it just above), the data cannot rule out near-correct spread, though the estimate points to
+# risks that are too extreme. The interval is wide: with so few patients, the
 # VA figures are rough, and an update fitted on 100 of them is rougher still. At development, the same
 # idea measures **optimism**: a model always looks better on the patients it was fitted on.
 #
 # ## 9. Net benefit and decision curves
 #
-# A risk is used to **act**: refer Mr D. for angiography when his risk is at least a threshold $p_t$. As in
-# Module 1, the threshold expresses harms: at $p_t = 0.2$ an unneeded angiogram is judged a quarter as
-# harmful as a missed CAD (odds $p_t/(1-p_t) = 1/4$). The **net benefit** counts true positives and
+# A risk is used to **act**: refer Mr L. for CT coronary angiography when his risk is at least a threshold
+# $p_t$. As in Module 1, the threshold expresses harms: at $p_t = 0.2$ an unneeded CT angiogram is judged
+# a quarter as harmful as a missed CAD (odds $p_t/(1-p_t) = 1/4$). The **net benefit** counts true positives and
 # subtracts false positives weighted by those odds (Vickers & Elkin, *Med Decis Making* 2006):
 #
 # $$\text{NB} = \frac{TP}{n} - \frac{FP}{n}\cdot\frac{p_t}{1-p_t}$$
 #
 # It reads as "net true positives per patient": 0.30 means the equivalent of 30 patients with CAD found
-# per 100, with no unneeded angiogram. Two default strategies serve as references: **refer no one**
+# per 100, with no unneeded CT angiogram. Two default strategies serve as references: **refer no one**
 # (NB = 0) and **refer everyone** (TP = all with CAD, FP = all without).
 
 # %%
@@ -584,8 +592,10 @@ plt.show()
 
 # %% [markdown]
 # Where most referred patients have CAD (the VA, Switzerland), referring everyone is hard to beat at low
-# thresholds: the model only helps where its "no" spares enough unneeded angiograms to be worth the cases
-# it misses. In Hungary, with fewer patients with CAD, the model beats both defaults over a wide range.
+# thresholds: the model only helps where its "no" spares enough unneeded CT angiograms to be worth the
+# cases it misses. Remember who these patients are: all had already been referred for angiography. How the
+# model does in the patients it would actually be used on (before referral, at a lower prevalence) needs a
+# validation in those patients. And Switzerland has very few patients without CAD: its curve is very rough. In Hungary, with fewer patients with CAD, the model beats both defaults over a wide range.
 #
 # Does recalibration change the picture at the VA? Net benefit depends on calibration (a threshold on a
 # risk that is too low acts at the wrong patients), so we compare the original and recalibrated risks on
@@ -618,12 +628,22 @@ at_pt = pd.Series({
 }, name=f"net benefit at {PT}, VA check half")
 at_pt.round(3).to_frame()
 
+# %%
+# extra code – the difference in whole patients: the original model against referring everyone
+_refer = versions["original"] >= PT
+_cad = va_check["cad"].to_numpy() == 1
+missed, spared = int(np.sum(~_refer & _cad)), int(np.sum(~_refer & ~_cad))
+print(f"Against referring all {len(va_check)} patients of the check half, the original model at {PT} "
+      f"misses {missed} patient(s) with CAD and spares {spared} CT angiogram(s) in patients without CAD.")
+
 # %% [markdown]
-# At $p_t = 0.2$ the original model does slightly **worse** than referring every VA patient; after
-# recalibration its risks are higher, nearly every patient is above 0.2, and it does about as well as
-# referring everyone. At this threshold, at the VA, the model adds nothing over referring everyone. It
-# could help only where angiography is kept for patients at higher risk (thresholds above about 0.55 on
-# the curves), and with 100 patients in the check half these curves are uncertain too.
+# At $p_t = 0.2$ the original model does slightly **worse** than referring every VA patient: the cell above
+# counts the difference in whole patients: a handful of patients in 100, well within the noise of so small a
+# sample, so "no better than referring everyone" is the fair reading, not "harmful". After recalibration its risks are higher, nearly
+# every patient is above 0.2, and it does about as well as referring everyone. At this threshold, at the
+# VA, the model adds nothing over referring everyone. It could help only where CT angiography is kept for
+# patients at higher risk (thresholds above about 0.55 on the curves), and with 100 patients in the check
+# half these curves are uncertain too.
 #
 # ## 10. After go-live: monitoring
 #
