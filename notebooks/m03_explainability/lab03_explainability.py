@@ -20,11 +20,13 @@
 # started with an exercise ECG: his heart rate peaked at 125 beats per minute, he had no angina, and his ST
 # segment fell by 2 mm.
 #
-# **The decision.** On the current pathway (NICE CG95; ESC 2019 and 2024 guidelines on chronic coronary
-# syndromes) a clinician first estimates how likely coronary artery disease (CAD) is, then, unless it is
-# very unlikely, offers a non-invasive test, **CT coronary angiography** or **functional imaging** (stress
-# echocardiography, a perfusion scan, stress MRI); **invasive coronary angiography** comes after, for
-# high-risk findings or symptoms that medicines do not control. A model flags Mr R. as **high risk of
+# **The decision.** The ESC guidelines (2019, 2024) on chronic coronary syndromes estimate the pre-test
+# (clinical) likelihood of coronary artery disease (CAD) from age, sex and symptoms (and, in 2024, risk
+# factors), then, unless it is very low, offer a non-invasive test, **CT coronary angiography** or
+# **functional imaging** (stress echocardiography, a perfusion scan, stress MRI); **invasive coronary
+# angiography** comes after, for high-risk findings or symptoms that medicines do not control. NICE CG95
+# (2016) offers CT coronary angiography when clinical assessment suggests typical or atypical angina, or
+# non-anginal pain with an abnormal resting ECG. A model flags Mr R. as **high risk of
 # CAD**. How much weight does the flag deserve in choosing his next step: a non-invasive test (how soon?),
 # treatment while he waits, or straight to an invasive angiogram? Before you lean on a flag you want to know
 # *why* the model raised it, whether that reason makes clinical sense, and whether its number can be read
