@@ -310,7 +310,7 @@ plt.show()
 
 # %% [markdown]
 # The men's points lie close to the diagonal, and their slope is close to 1. The women's points sit mostly
-# at low probabilities and, with only a few dozen women in each bin, scatter around it; their slope is
+# at low probabilities and, with only about two dozen women in each bin, scatter around it; their slope is
 # below 1 (the model's probabilities for women are somewhat too extreme: where it gave women a higher risk,
 # fewer of them had CAD than it predicted), with a wide uncertainty on under 100 women. On average the
 # probabilities match in both sexes, and that average alone would have hidden the slope. Even so,
