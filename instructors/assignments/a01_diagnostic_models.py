@@ -24,10 +24,12 @@
 # # Assignment 1 notebook
 #
 # **The patient.** Mrs K., 58, comes to your clinic with three weeks of chest discomfort on exertion.
-# Her ECG at rest is normal. Current guidelines estimate her pre-test likelihood of coronary artery
-# disease (CAD) first, then, if CAD cannot be excluded clinically, offer CT coronary angiography or a
-# functional imaging test, with invasive angiography only when those call for it (NICE CG95, updated
-# 2016; ESC 2019 and 2024 guidelines on chronic coronary syndromes). A colleague has built a model on the
+# Her ECG at rest is normal. The ESC guidelines (2019, 2024) on chronic coronary syndromes estimate the
+# pre-test (clinical) likelihood of coronary artery disease (CAD) from age, sex and symptoms (and, in 2024,
+# risk factors), then, if CAD cannot be excluded clinically, offer CT coronary angiography or a functional
+# imaging test, with invasive angiography only when those call for it; NICE CG95 (2016) offers CT coronary
+# angiography when clinical assessment suggests typical or atypical angina, or non-anginal pain with an
+# abnormal resting ECG. A colleague has built a model on the
 # Cleveland Clinic patients of the UCI Heart Disease study that estimates the probability of CAD (at least
 # one major vessel narrowed by more than 50% on angiography) from routinely collected findings. Should its
 # output change what you do for Mrs K.: refer her for CT coronary angiography, or not?

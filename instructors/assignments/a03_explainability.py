@@ -269,9 +269,9 @@ assert shap_top == _X.columns[int(_np.argmax(_ref))], "shap_top is not the input
 # - `ms_s_base`: the base value (a float): the mean of the forest's predictions over its background data,
 #   E[f(X)] (not the prediction for an "average patient");
 # - `ms_s_shap`: her SHAP values for the probability of CAD, as a pandas Series indexed by the column names;
-# - `ms_s_top_up`: the name of the input that pushed **her** risk **up** the most (a string).
+# - `ms_s_top_up`: the name of the input that pushed **her** score **up** the most (a string).
 #
-# The base value plus her SHAP values must add up to her predicted risk: the test cell checks that.
+# The base value plus her SHAP values must add up to her score (the forest's prediction): the test cell checks that.
 
 # %% nbgrader={"grade": false, "grade_id": "q4_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -568,7 +568,7 @@ assert abs(float(auc_without_leak) - _skm.roc_auc_score(_yte, _rf.predict_proba(
 # - `"c"`: An input with a near-zero permutation importance can still carry information the model uses,
 #   if another input carries the same information.
 # - `"d"`: The input with the largest mean |SHAP| over all patients is the one that pushed every patient's
-#   risk up the most.
+#   score up the most.
 
 # %% nbgrader={"grade": false, "grade_id": "q8_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION

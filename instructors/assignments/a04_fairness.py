@@ -17,14 +17,19 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Assignment 4 notebook
 #
-# **The decision.** Current guidelines for stable chest pain (NICE CG95; ESC 2019 and 2024 guidelines on
-# chronic coronary syndromes) estimate how likely coronary artery disease (CAD) is, offer a non-invasive
-# test (CT coronary angiography or functional imaging), and keep invasive coronary angiography for patients
-# whose likelihood is high or whose non-invasive test calls for it. Your hospital's cardiology service
-# wants to use a model that estimates the probability of CAD at that first step: patients at 50% or more go
-# **straight to invasive angiography**, the others have a **non-invasive test first**. The model was built
-# on the four hospitals of the UCI Heart Disease study. Before the hospital's AI committee approves it, you
-# are asked a narrower question than "is it accurate?": **does it harm some patients more than others?**
+# **The decision.** The ESC guidelines (2019, 2024) on chronic coronary syndromes estimate the pre-test
+# (clinical) likelihood of coronary artery disease (CAD) from age, sex and symptoms (and, in 2024, risk
+# factors), offer a non-invasive test (CT coronary angiography or functional imaging), and keep invasive
+# coronary angiography for patients whose likelihood is very high (above 85% in the ESC guidelines) or
+# whose non-invasive test calls for it; NICE CG95 (2016) offers CT coronary angiography when clinical
+# assessment suggests typical or atypical angina, or non-anginal pain with an abnormal resting ECG. Your
+# hospital's cardiology service wants to use a model that estimates the probability of CAD at that first
+# step: patients at 50% or more go **straight to invasive angiography**, the others have a **non-invasive
+# test first**. The 50% cut-off is for teaching. The ESC guidelines reserve direct invasive angiography
+# for a very high clinical likelihood (above 85%) or severe symptoms, and this model's probabilities, from
+# a 1980s population already referred for angiography, are not on that scale. The model was built on the
+# four hospitals of the UCI Heart Disease study. Before the hospital's AI committee approves it, you are
+# asked a narrower question than "is it accurate?": **does it harm some patients more than others?**
 #
 # - A **false negative** is a patient with CAD not sent straight to angiography: a delayed diagnosis, and a
 #   missed one if the non-invasive test misses the disease too.
@@ -741,8 +746,11 @@ assert abs(float(fpr_men_forced) - 0.63 / 0.37 * 0.25 * 0.8) < 1e-9, "fpr_men_fo
 #
 # The hospital's AI committee must decide whether to use the chest-pain model to send patients straight to
 # invasive angiography (50% or more) or to a non-invasive test first, and if so whether with one of the
-# fixes of Questions 8 and 9. The cardiology service has also asked whether removing sex from the model's
-# inputs would make it fair. In 200 to 300 words, write to the committee:
+# fixes of Questions 8 and 9. (The 50% cut-off is for teaching: the ESC guidelines reserve direct invasive
+# angiography for a very high clinical likelihood (above 85%) or severe symptoms, and this model's
+# probabilities, from a 1980s population already referred for angiography, are not on that scale.) The
+# cardiology service has also asked whether removing sex from the model's inputs would make it fair. In
+# 200 to 300 words, write to the committee:
 #
 # 1. your recommendation (yes, no or not yet), and what would change it;
 # 2. the harm by sex in patients: of 100 women and of 100 men with CAD, how many the model misses

@@ -19,12 +19,13 @@
 # His blood pressure is 140 mmHg systolic and his cholesterol 250 mg/dL.
 #
 # **The decision.** Do we refer him for CT coronary angiography, the non-invasive test that shows whether
-# his coronary arteries are narrowed (coronary artery disease, CAD)? Current guidelines for stable chest
-# pain estimate the pre-test likelihood of CAD first, then offer CT coronary angiography or a functional
-# imaging test, and keep invasive coronary angiography for those whose non-invasive tests call for it
-# (NICE CG95, updated 2016; ESC 2019 and 2024 guidelines on chronic coronary syndromes). His exercise ECG
-# is there because the patients in our data were seen in the 1980s, when it came first; NICE no longer
-# uses it alone to diagnose or exclude angina.
+# his coronary arteries are narrowed (coronary artery disease, CAD)? The ESC guidelines (2019, 2024) on
+# chronic coronary syndromes estimate the pre-test (clinical) likelihood of CAD from age, sex and symptoms
+# (and, in 2024, risk factors), then offer CT coronary angiography or a functional imaging test, and keep
+# invasive coronary angiography for those whose non-invasive tests call for it; NICE CG95 (2016) offers CT
+# coronary angiography when clinical assessment suggests typical or atypical angina, or non-anginal pain
+# with an abnormal resting ECG. His exercise ECG is there because the patients in our data were seen in
+# the 1980s, when it came first; NICE no longer uses it alone to diagnose or exclude angina.
 #
 # **What each kind of error costs.**
 #

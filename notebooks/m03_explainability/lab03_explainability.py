@@ -20,11 +20,13 @@
 # started with an exercise ECG: his heart rate peaked at 125 beats per minute, he had no angina, and his ST
 # segment fell by 2 mm.
 #
-# **The decision.** On the current pathway (NICE CG95; ESC 2019 and 2024 guidelines on chronic coronary
-# syndromes) a clinician first estimates how likely coronary artery disease (CAD) is, then, unless it is
-# very unlikely, offers a non-invasive test, **CT coronary angiography** or **functional imaging** (stress
-# echocardiography, a perfusion scan, stress MRI); **invasive coronary angiography** comes after, for
-# high-risk findings or symptoms that medicines do not control. A model flags Mr R. as **high risk of
+# **The decision.** The ESC guidelines (2019, 2024) on chronic coronary syndromes estimate the pre-test
+# (clinical) likelihood of coronary artery disease (CAD) from age, sex and symptoms (and, in 2024, risk
+# factors), then, unless it is very low, offer a non-invasive test, **CT coronary angiography** or
+# **functional imaging** (stress echocardiography, a perfusion scan, stress MRI); **invasive coronary
+# angiography** comes after, for high-risk findings or symptoms that medicines do not control. NICE CG95
+# (2016) offers CT coronary angiography when clinical assessment suggests typical or atypical angina, or
+# non-anginal pain with an abnormal resting ECG. A model flags Mr R. as **high risk of
 # CAD**. How much weight does the flag deserve in choosing his next step: a non-invasive test (how soon?),
 # treatment while he waits, or straight to an invasive angiogram? Before you lean on a flag you want to know
 # *why* the model raised it, whether that reason makes clinical sense, and whether its number can be read
@@ -50,7 +52,7 @@
 # 2. read the logistic regression's **odds ratios**;
 # 3. measure **permutation importance**: how much worse the forest gets when one input is scrambled;
 # 4. compute **SHAP values** for the forest: which inputs matter across all patients (global), and which
-#    pushed Mr R.'s risk up or down (local);
+#    pushed Mr R.'s score up or down (local);
 # 5. see two ways explanations mislead: **correlated inputs** and **leakage** (an input that already
 #    contains the answer);
 # 6. check whether the forest's score can be read as a probability (its **calibration**) before you say
@@ -284,7 +286,7 @@ plt.show()
 # $$\text{prediction} = \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} + \dots + \text{SHAP}_\text{ST depression}$$
 #
 # For our forest, predictions are probabilities, so each SHAP value is a number of **percentage points**
-# that input added to (or took away from) this patient's risk. The shares come from game theory (Shapley
+# that input added to (or took away from) this patient's score. The shares come from game theory (Shapley
 # values): each input gets its average contribution over all the orders in which inputs could be added.
 # For tree models, `shap.TreeExplainer` computes them exactly and fast (Lundberg et al., *Nat Mach Intell*
 # 2020).
@@ -321,36 +323,36 @@ comparison = pd.DataFrame({"mean |SHAP| (points)": 100 * mean_abs_shap,
                            "permutation importance (AUC)": perm_importance[mean_abs_shap.index]})
 comparison
 
-# %% mystnb={"image": {"alt": "SHAP bar chart of the random forest's mean absolute SHAP value for each input, in percentage points of risk: no chest pain and ST depression come first, followed by exercise angina, peak heart rate and age, with high fasting sugar last."}}
+# %% mystnb={"image": {"alt": "SHAP bar chart of the random forest's mean absolute SHAP value for each input, in percentage points of the score: no chest pain and ST depression come first, followed by exercise angina, peak heart rate and age, with high fasting sugar last."}}
 # extra code – SHAP's bar plot of the mean |SHAP| values, in percentage points
 shap.plots.bar(in_points(shap_test), max_display=12, show=False)
 ax = plt.gca()
 ax.set_title("Random forest: average size of each input's SHAP value")
-ax.set_xlabel("mean |SHAP value| (percentage points of risk)")
+ax.set_xlabel("mean |SHAP value| (percentage points of the score)")
 ax.set_ylabel("input")
 plt.show()
 
 # %% [markdown]
 # The **beeswarm plot** shows every test patient as one dot per input: the horizontal position is that
-# input's SHAP value for that patient (right = pushed the risk up), the colour is the input's value (red =
+# input's SHAP value for that patient (right = pushed the score up), the colour is the input's value (red =
 # high, blue = low; for yes/no inputs, red = yes).
 
-# %% mystnb={"image": {"alt": "SHAP beeswarm plot with one dot per test patient for each input, placed by its SHAP value in percentage points of risk and coloured by the input's value (red high, blue low): much ST depression, having no chest pain, exercise angina, a low peak heart rate, older age and male sex sit on the right, pushing the predicted risk of CAD up."}}
+# %% mystnb={"image": {"alt": "SHAP beeswarm plot with one dot per test patient for each input, placed by its SHAP value in percentage points of the score and coloured by the input's value (red high, blue low): much ST depression, having no chest pain, exercise angina, a low peak heart rate, older age and male sex sit on the right, pushing the score up."}}
 # extra code – SHAP's beeswarm plot
 shap.plots.beeswarm(in_points(shap_test), max_display=12, show=False)
 ax = plt.gca()
 ax.set_title("Random forest: each dot is one test patient")
-ax.set_xlabel("SHAP value (percentage points added to the risk of CAD)")
+ax.set_xlabel("SHAP value (percentage points added to the score)")
 ax.set_ylabel("input")
 plt.show()
 
 # %% [markdown]
 # How to read it, row by row: for `st_depression`, red dots (much ST depression) sit on the right (higher
-# risk) and blue dots on the left. That matches cardiology. For `max_heart_rate`, blue dots (a low peak
+# score) and blue dots on the left. That matches cardiology. For `max_heart_rate`, blue dots (a low peak
 # heart rate) sit on the right: patients who could not reach a high heart rate were more often found to
 # have CAD.
 #
-# Now look at `no_chest_pain`: **having no chest pain pushes the risk up.** Is that medicine? No: in this
+# Now look at `no_chest_pain`: **having no chest pain pushes the score up.** Is that medicine? No: in this
 # data set, patients with no chest pain who were nonetheless sent for angiography must have had other
 # strong reasons to be referred, and most of them had CAD. The explanation faithfully shows what the
 # model learned, and what it learned is partly **how patients came to be referred**. An explanation can
@@ -361,7 +363,7 @@ plt.show()
 # The **waterfall plot** starts at the base value at the bottom and adds one input's SHAP value per bar
 # until it reaches Mr R.'s prediction at the top.
 
-# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the base value (the mean of the forest's predictions) at the bottom, one bar per input adds or takes away percentage points up to his score at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the risk up; the absence of angina on the treadmill pulls it down."}}
+# %% mystnb={"image": {"alt": "SHAP waterfall plot for Mr R.: starting from the base value (the mean of the forest's predictions) at the bottom, one bar per input adds or takes away percentage points up to his score at the top. His ST depression, low peak heart rate, absence of chest pain, age and male sex push the score up; the absence of angina on the treadmill pulls it down."}}
 shap_mr_r = explainer(mr_r)[0, :, 1]
 assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP values do not add up"
 
@@ -369,7 +371,7 @@ assert np.isclose(shap_mr_r.base_values + shap_mr_r.values.sum(), p_mr_r), "SHAP
 shap.plots.waterfall(in_points(shap_mr_r), max_display=12, show=False)
 ax = plt.gca()
 ax.set_title(f"Mr R.: from the base value (mean prediction) to his score of {p_mr_r:.0%}")
-ax.set_xlabel("risk of CAD (%)")
+ax.set_xlabel("score (%)")
 ax.set_ylabel("input = Mr R.'s value")
 plt.show()
 
@@ -383,7 +385,7 @@ mr_r_table
 # Read the waterfall as a sentence: *"The mean of the model's predictions is the base value at the bottom;
 # Mr R.'s ST depression, his low peak heart rate, the absence of chest pain and his age add to it; the
 # absence of angina on the treadmill takes some away."* Then ask, as a clinician: **do these reasons make
-# sense for him?** The ST depression does. "No chest pain raises the risk" has two honest readings: the
+# sense for him?** The ST depression does. "No chest pain raises the score" has two honest readings: the
 # referral artefact we met above, or, for a man whose symptom is breathlessness on exertion (an anginal
 # equivalent), a partly real signal, since the data's "no chest pain" group will have held patients like
 # him. The data cannot tell the two apart, so it is a reason you cannot check.
@@ -408,14 +410,14 @@ for kind in ["typical angina (the reference)"] + chest_pain:
 # None of the other answers gives "his score minus the points". To ask "what if?", change the input and
 # ask the model again.
 #
-# **📝 Your turn 1.** Which input pushed **Mr R.'s** risk **up** the most? Type its column name as text,
+# **📝 Your turn 1.** Which input pushed **Mr R.'s** score **up** the most? Type its column name as text,
 # for example `"age"`.
 
 # %%
 my_top_input = None  # Write your answer here, in quotes.
 
 # %%
-"""Check that your answer names the input that raised Mr R.'s risk most (prints a hint, never the answer)."""
+"""Check that your answer names the input that raised Mr R.'s score most (prints a hint, never the answer)."""
 if my_top_input is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif not isinstance(my_top_input, str) or my_top_input not in X.columns:
@@ -423,13 +425,13 @@ elif not isinstance(my_top_input, str) or my_top_input not in X.columns:
 elif my_top_input == mr_r_table["SHAP (points)"].idxmax():
     print("Correct ✔ It has the largest positive SHAP value: the longest bar pointing right in the waterfall.")
 elif mr_r_table.loc[my_top_input, "SHAP (points)"] < 0:
-    print("Not quite: that input LOWERED Mr R.'s risk (its SHAP value is negative). Look for the largest "
+    print("Not quite: that input LOWERED Mr R.'s score (its SHAP value is negative). Look for the largest "
           "positive value.")
 elif my_top_input == mean_abs_shap.idxmax():
     print("Not quite: that input matters most ON AVERAGE over the test patients (global). The question is "
           "about Mr R. alone (local): use his waterfall or mr_r_table.")
 else:
-    print("Not quite: that input raised his risk, but another raised it more. Sort by his SHAP values.")
+    print("Not quite: that input raised his score, but another raised it more. Sort by his SHAP values.")
 
 # %% [markdown]
 # ## 6. Three explanations side by side
@@ -441,7 +443,7 @@ else:
 # |---|---|---|
 # | odds ratio | how are the odds multiplied per step of this input, others held fixed? | logistic regression only |
 # | permutation importance | how much worse does the model rank patients without this input's information? | any model, global |
-# | SHAP | how many points did this input add to this patient's risk? | any model (fast for trees), global and local |
+# | SHAP | how many points did this input add to this patient's score? | any model (fast for trees), global and local |
 
 # %%
 rank = pd.DataFrame({
@@ -548,7 +550,7 @@ ax_perm.set_xlabel("fall in AUC when shuffled")
 ax_perm.set_ylabel("input")
 ax_shap.barh(names + ["3 sizes together"], list(100 * shap_share[names]) + [0], color=colours + [VERMILION])
 ax_shap.set_title("Mean |SHAP| (sizes shown one by one)")
-ax_shap.set_xlabel("percentage points of risk")
+ax_shap.set_xlabel("percentage points of the score")
 fig.suptitle("Breast-cancer forest: three near-identical size inputs (orange)")
 fig.tight_layout()
 plt.show()
@@ -611,7 +613,7 @@ print(f"AUC with the extra column: {auc_leaky:.3f} (without it: {auc_forest:.3f}
 shap.plots.bar(in_points(shap_leaky), max_display=8, show=False)
 ax = plt.gca()
 ax.set_title("Leaky model: average size of each input's SHAP value")
-ax.set_xlabel("mean |SHAP value| (percentage points of risk)")
+ax.set_xlabel("mean |SHAP value| (percentage points of the score)")
 ax.set_ylabel("input")
 plt.show()
 
@@ -684,8 +686,8 @@ plt.show()
 
 # %% [markdown]
 # On average the scores are about right (O/E close to 1), but the slope is well above 1: the forest's scores
-# are **too timid**, too high for the patients it thinks are at low risk and too low for those it thinks are
-# at high risk. With about 20 patients per fifth these shares are very uncertain too. And every one of
+# are **too timid**, too high for the patients it scores low and too low for those it scores high.
+# With about 20 patients per fifth these shares are very uncertain too. And every one of
 # these patients had **already been referred for coronary angiography at the Cleveland Clinic**: they are
 # not people like Mr R. coming to a chest-pain clinic today, in whom CAD is less common.
 #
@@ -756,7 +758,7 @@ print(f"Calibration on the test patients: O/E {oe_ratio:.2f}, slope {cal_slope:.
 # **Take-aways**
 #
 # - An explanation describes **the model**, not the disease: it is not causation, and a faithful
-#   explanation of a flawed model shows the flaw (here: "no chest pain raises the risk").
+#   explanation of a flawed model shows the flaw (here: "no chest pain raises the score").
 # - **Odds ratios** hold every other input fixed; **permutation importance** measures how much the model
 #   needs an input; **SHAP** shares one prediction out among the inputs, and adds up exactly to it.
 # - Global explanations (mean |SHAP|, permutation) describe the model over many patients; a **local**

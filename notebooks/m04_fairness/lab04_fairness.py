@@ -13,17 +13,22 @@
 # %% [markdown]
 # # Lab 4: Does the model miss more patients in one group?
 #
-# **The patient.** Mrs B. is 54. For a month she has had a pressure in her chest when she hurries for
-# the bus. Her exercise ECG (the test the model's 1980s data come from; current guidelines no longer use it
-# to diagnose angina) shows 1 mm of ST depression. Exertional chest pressure with ST depression needs a
-# diagnosis: nobody should reassure her and send her home. The current pathway (NICE CG95; ESC 2019 and
-# 2024 guidelines on chronic coronary syndromes) estimates how likely CAD is, offers a **non-invasive test**
-# (CT coronary angiography, or functional imaging such as stress echocardiography), and keeps **invasive
-# coronary angiography** for patients whose likelihood is high or whose non-invasive test calls for it.
-# A model that estimates the probability of coronary artery disease (CAD) gives her 38%. The hospital sends
-# patients at 50% or more **straight to invasive angiography**; below that, to a **non-invasive test
-# first**. So Mrs B. is booked for a CT coronary angiogram. If she has CAD, that is a slower road to her
-# diagnosis. Was that the model's usual behaviour for a woman, or bad luck?
+# **The patient.** Mrs B. is 54. For a month she has had a pressure in her chest when she hurries for the
+# bus. Her exercise ECG (the test the model's 1980s data come from; current guidelines no longer use it to
+# diagnose angina) shows 1 mm of ST depression. Exertional chest pressure with ST depression needs a
+# diagnosis: nobody should reassure her and send her home. The ESC guidelines (2019, 2024) on chronic
+# coronary syndromes estimate the pre-test (clinical) likelihood of coronary artery disease (CAD) from
+# age, sex and symptoms (and, in 2024, risk factors), offer a **non-invasive test** (CT coronary
+# angiography, or functional imaging such as stress echocardiography), and keep **invasive coronary
+# angiography** for patients whose likelihood is very high (above 85% in the ESC guidelines) or whose
+# non-invasive test calls for it; NICE CG95 (2016) offers CT coronary angiography when clinical assessment
+# suggests typical or atypical angina, or non-anginal pain with an abnormal resting ECG. A model that
+# estimates the probability of CAD gives her 38%. The hospital sends patients at 50% or more **straight to
+# invasive angiography**; below that, to a **non-invasive test first**. The 50% cut-off is for teaching.
+# The ESC guidelines reserve direct invasive angiography for a very high clinical likelihood (above 85%)
+# or severe symptoms, and this model's probabilities, from a 1980s population already referred for
+# angiography, are not on that scale. So Mrs B. is booked for a CT coronary angiogram. If she has CAD,
+# that is a slower road to her diagnosis. Was that the model's usual behaviour for a woman, or bad luck?
 #
 # **The decision.** Whether to use such a model to decide who goes straight to invasive angiography,
 # knowing that it may be wrong more often for some patients than for others.
@@ -305,7 +310,7 @@ plt.show()
 
 # %% [markdown]
 # The men's points lie close to the diagonal, and their slope is close to 1. The women's points sit mostly
-# at low probabilities and, with only a few dozen women in each bin, scatter around it; their slope is
+# at low probabilities and, with only about two dozen women in each bin, scatter around it; their slope is
 # below 1 (the model's probabilities for women are somewhat too extreme: where it gave women a higher risk,
 # fewer of them had CAD than it predicted), with a wide uncertainty on under 100 women. On average the
 # probabilities match in both sexes, and that average alone would have hidden the slope. Even so,
