@@ -254,6 +254,7 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
     from autograder.scan import scan_notebook
 
     limits = limits or sandbox.Limits()
+    sandbox.check_isolation(isolation)
     students = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{a.id}/{a.notebook_name}"))
     if not students:
         raise UsageError(f"no submissions of {a.id} collected in {root / 'submitted'} (use --submissions)")
@@ -301,7 +302,10 @@ def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, wor
         client = Client(scheduler, timeout="20s")
     else:
         cluster = LocalCluster(n_workers=workers or sandbox.default_workers(), threads_per_worker=1, processes=True,
-                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR,
+                               # no dashboard; the scheduler's small HTTP server on any free loopback port (not
+                               # 8787, which another cluster on the machine may hold: that would print a warning)
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
     try:
         futures, keys = [], {}

@@ -9,7 +9,8 @@ Isolation, strongest available first:
   no network, its own process tree, and only its working copy writable; the course root, the repository
   (masters, gradebook, other students' files) are hidden behind empty folders, except the Python
   environment the kernel needs.
-- otherwise the working copy alone, with a warning: student code then runs with the grader's rights.
+- ``none``, only when asked for (``--sandbox none``): the working copy alone, and student code runs with the
+  grader's rights. Without bubblewrap the grader refuses to run unless told so.
 Both add resource limits (address space, file size, CPU time) and a watchdog on wall time for the whole
 notebook, resident memory and number of processes. Output is capped per cell while it arrives.
 """
@@ -22,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -315,12 +315,21 @@ class _clean_environment:
         os.environ.update(self.saved)
 
 
-def warn_if_weak(sandbox: str) -> str | None:
-    if sandbox == "none" or (sandbox == "auto" and not bwrap_available()):
-        msg = ("bubblewrap (bwrap) is not installed: submissions run in a throwaway folder with resource "
-               "limits but with the grader's rights (apt-get install bubblewrap)")
-        warnings.warn(msg, stacklevel=2)
-        return msg
+REFUSAL = ("bubblewrap is not installed, so student code would run with your rights: install it "
+           "(apt-get install bubblewrap), or pass --sandbox none to accept that risk")
+WEAK = ("--sandbox none: student code runs with your rights (it can read the masters and the gradebook); "
+        "only resource limits and a throwaway folder apply")
+
+
+def check_isolation(sandbox: str) -> str | None:
+    """Safe by default: refuse (UsageError) when the sandbox asked for, or the default, is not available.
+    Returns the one warning to print when the instructor chose to run without one."""
+    from autograder.course import UsageError
+
+    if sandbox == "none":
+        return WEAK
+    if not bwrap_available():
+        raise UsageError(REFUSAL)
     return None
 
 

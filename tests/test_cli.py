@@ -45,3 +45,71 @@ def test_an_empty_submissions_folder_is_bad_input(tmp_path):
 def test_help_lists_the_commands():
     result = run("--help")
     assert result.returncode == 0 and "release" in result.stdout and "grade" in result.stdout
+
+
+# ---------------------------------------------------------------- safe by default without a sandbox
+
+VENV_BIN = str(Path(sys.executable).parent)  # on PATH for nbgrader's own tools; bwrap is not in it
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _one_submission(tmp_path) -> Path:
+    import nbformat
+
+    from autograder import course
+    from tests.submissions import answer_cells, fill
+
+    a = course.find_assignment("a01")
+    release = nbformat.read(a.student_dir(REPO / "notebooks") / a.notebook_name, as_version=4)
+    (tmp_path / "subs" / "perfect").mkdir(parents=True)
+    nbformat.write(fill(release, answer_cells(course.master_notebook(a))), tmp_path / "subs" / "perfect" / a.notebook_name)
+    return tmp_path / "subs"
+
+
+def test_without_bubblewrap_grading_refuses_in_one_line(tmp_path):
+    subs = _one_submission(tmp_path)
+    root = tmp_path / "root"
+    for extra in ([], ["--sandbox", "bwrap"]):
+        result = subprocess.run([AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(root), *extra],
+                                capture_output=True, text=True, timeout=120, env={"PATH": VENV_BIN, "HOME": str(tmp_path)})
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert "bubblewrap is not installed" in lines[0] and "apt-get install bubblewrap" in lines[0] and "--sandbox none" in lines[0]
+        assert not (root / "submitted").exists() and not (root / "gradebook.db").exists()
+
+
+# Runs `autograder grade` as a child subreaper: whatever the run leaves behind is re-parented to this script
+# instead of init, so it shows among its children once the run has ended.
+_LEFTOVERS = r"""
+import ctypes, json, subprocess, sys, time
+import psutil
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+run = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True, env=json.loads(sys.argv[2]), timeout=900)
+time.sleep(2)
+left = [p for p in psutil.Process().children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+print(json.dumps({"rc": run.returncode, "stdout": run.stdout, "stderr": run.stderr,
+                  "left": [" ".join(p.cmdline()[:4]) for p in left]}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=pytest.mark.skipif(
+    not __import__("shutil").which("bwrap"), reason="bubblewrap is not installed"))])
+def test_grading_ends_every_process_it_started(tmp_path, mode):
+    import json
+    import os
+
+    subs = _one_submission(tmp_path)
+    cmd = [AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(tmp_path / "root"), "--workers", "1",
+           "--sandbox", mode]
+    env = dict(os.environ, PATH=VENV_BIN + ":" + os.environ.get("PATH", "")) if mode == "bwrap" else {"PATH": VENV_BIN, "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", _LEFTOVERS, json.dumps(cmd), json.dumps(env)], capture_output=True, text=True, timeout=1000)
+    report = json.loads(out.stdout)
+    assert report["rc"] == 0, report["stderr"][-2000:]
+    assert "perfect" in report["stdout"] and "15/15" in report["stdout"]
+    assert report["left"] == [], f"processes left running: {report['left']}"
+    warnings = [line for line in report["stderr"].splitlines() if "warning" in line.lower()]
+    if mode == "none":  # said once, as one line of its own, not as a Python warning with a file and line
+        assert len(warnings) == 1 and warnings[0].startswith("autograder: warning: --sandbox none"), report["stderr"]
+    else:
+        assert warnings == [], report["stderr"]
