@@ -71,7 +71,7 @@ def test_without_bubblewrap_grading_refuses_in_one_line(tmp_path):
     root = tmp_path / "root"
     for extra in ([], ["--sandbox", "bwrap"]):
         result = subprocess.run([AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(root), *extra],
-                                capture_output=True, text=True, timeout=120, env={"PATH": VENV_BIN, "HOME": str(tmp_path)})
+                                capture_output=True, text=True, timeout=120, env={"PATH": VENV_BIN, "HOME": str(tmp_path), "PYTHONPATH": str(REPO)})
         assert result.returncode == 2
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, result.stderr
@@ -82,29 +82,50 @@ def test_without_bubblewrap_grading_refuses_in_one_line(tmp_path):
 # Runs `autograder grade` as a child subreaper: whatever the run leaves behind is re-parented to this script
 # instead of init, so it shows among its children once the run has ended.
 _LEFTOVERS = r"""
-import ctypes, json, subprocess, sys, time
+import ctypes, json, os, signal, subprocess, sys, time
 import psutil
 ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
-run = subprocess.run(json.loads(sys.argv[1]), capture_output=True, text=True, env=json.loads(sys.argv[2]), timeout=900)
-time.sleep(2)
-left = [p for p in psutil.Process().children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-print(json.dumps({"rc": run.returncode, "stdout": run.stdout, "stderr": run.stderr,
-                  "left": [" ".join(p.cmdline()[:4]) for p in left]}))
+cmd, env, kill = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3] == "kill"
+p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+if kill:  # the instructor's laptop dies while a kernel is running
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not any("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process().children(recursive=True)
+                                                  if c.is_running() and c.status() != psutil.STATUS_ZOMBIE):
+        time.sleep(0.2)
+    os.killpg(p.pid, signal.SIGKILL)
+out, err = p.communicate(timeout=900)
+time.sleep(3)
+left = [c for c in psutil.Process().children(recursive=True) if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+print(json.dumps({"rc": p.returncode, "stdout": out, "stderr": err, "left": [" ".join(c.cmdline()[:4]) for c in left]}))
 """
+MODES = ["none", pytest.param("bwrap", marks=pytest.mark.skipif(not __import__("shutil").which("bwrap"), reason="bubblewrap is not installed"))]
 
 
-@pytest.mark.parametrize("mode", ["none", pytest.param("bwrap", marks=pytest.mark.skipif(
-    not __import__("shutil").which("bwrap"), reason="bubblewrap is not installed"))])
-def test_grading_ends_every_process_it_started(tmp_path, mode):
+def _run_and_look_for_leftovers(tmp_path, mode, how):
     import json
     import os
 
     subs = _one_submission(tmp_path)
     cmd = [AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(tmp_path / "root"), "--workers", "1",
            "--sandbox", mode]
-    env = dict(os.environ, PATH=VENV_BIN + ":" + os.environ.get("PATH", "")) if mode == "bwrap" else {"PATH": VENV_BIN, "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", _LEFTOVERS, json.dumps(cmd), json.dumps(env)], capture_output=True, text=True, timeout=1000)
-    report = json.loads(out.stdout)
+    env = {"PATH": VENV_BIN, "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
+    if mode == "bwrap":
+        env = dict(os.environ, PATH=VENV_BIN + ":" + os.environ.get("PATH", ""), PYTHONPATH=str(REPO))
+    out = subprocess.run([sys.executable, "-c", _LEFTOVERS, json.dumps(cmd), json.dumps(env), how],
+                         capture_output=True, text=True, timeout=1000)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_killed_grading_run_leaves_no_kernel_behind(tmp_path, mode):
+    report = _run_and_look_for_leftovers(tmp_path, mode, "kill")
+    assert report["rc"] == -9
+    assert report["left"] == [], f"processes left running: {report['left']}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_grading_ends_every_process_it_started(tmp_path, mode):
+    report = _run_and_look_for_leftovers(tmp_path, mode, "wait")
     assert report["rc"] == 0, report["stderr"][-2000:]
     assert "perfect" in report["stdout"] and "15/15" in report["stdout"]
     assert report["left"] == [], f"processes left running: {report['left']}"
