@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--notebook-timeout", type=int, default=sandbox.Limits.notebook_seconds, metavar="S")
     g.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb, metavar="MB")
     g.add_argument("--sandbox", choices=["auto", "bwrap", "none"], default="auto",
-                   help="bwrap: Linux namespaces (default when installed); none: a throwaway folder only")
+                   help="bwrap: Linux namespaces (auto: bwrap, refusing to run without it); none: a throwaway folder only, "
+                        "student code runs with your rights")
     g.add_argument("--out", metavar="CSV", help="grades CSV (default: <course root>/grades/<assignment>.csv)")
 
     f = sub.add_parser("feedback", parents=[common], help="write one feedback HTML per graded student")
@@ -126,13 +127,13 @@ def cmd_grade(args) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise course.UsageError(f"--{name.replace('_', '-')} must be a positive number")
+    weak = sandbox.check_isolation(args.sandbox)  # refuses before anything is written
+    if weak:
+        print(f"autograder: warning: {weak}", file=sys.stderr)
     root = course.course_root(args.course_root)
     problems = []
     if source is not None:
         _, problems = grading.collect(a, root, source)
-    weak = sandbox.warn_if_weak(args.sandbox)
-    if weak:
-        print(f"autograder: warning: {weak}", file=sys.stderr)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)
     results = grading.grade(a, root, workers=args.workers, scheduler=args.scheduler, force=args.force, limits=limits,
                             isolation=args.sandbox, progress=_progress(f"grading {a.id}"))

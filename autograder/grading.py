@@ -33,6 +33,7 @@ import nbformat
 
 from autograder import sandbox
 from autograder.course import Assignment, UsageError, base_config, write_source
+from autograder.judge import trusted_cells
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # nbgrader's zip-collect naming for LMS downloads (Blackboard style):
@@ -253,6 +254,7 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
     from autograder.scan import scan_notebook
 
     limits = limits or sandbox.Limits()
+    sandbox.check_isolation(isolation)
     students = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{a.id}/{a.notebook_name}"))
     if not students:
         raise UsageError(f"no submissions of {a.id} collected in {root / 'submitted'} (use --submissions)")
@@ -291,13 +293,19 @@ def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, wor
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     data_files = {name: (root / "source" / a.id / name).read_bytes() for name in a.data}
+    # The instructor's test cells and read-only cells, hidden tests included: the judge runs these, never
+    # the copies in a submission.
+    judge_cells = trusted_cells(nbformat.read(root / "source" / a.id / a.notebook_name, as_version=4))
     sanitise_api, score_api = _sanitise_api(root), _score_api(root)
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="20s")
     else:
         cluster = LocalCluster(n_workers=workers or sandbox.default_workers(), threads_per_worker=1, processes=True,
-                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR,
+                               # no dashboard; the scheduler's small HTTP server on any free loopback port (not
+                               # 8787, which another cluster on the machine may hold: that would print a warning)
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
     try:
         futures, keys = [], {}
@@ -308,7 +316,8 @@ def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, wor
                 _finish(state_dir, results, student, key, Result(student, "failed", f"could not be prepared: {_failure(outcome)}"))
                 continue
             payload = {"notebook": sanitised.read_text(encoding="utf-8"), "files": data_files,
-                       "limits": sandbox.limits_dict(limits), "course_root": str(root), "sandbox": isolation}
+                       "limits": sandbox.limits_dict(limits), "course_root": str(root), "sandbox": isolation,
+                       "judge_cells": judge_cells}
             future = client.submit(sandbox.execute, payload, key=f"grade-{a.id}-{student}-{key['submission'][:12]}", pure=False)
             futures.append(future)
             keys[future.key] = (student, key)

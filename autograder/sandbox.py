@@ -9,7 +9,8 @@ Isolation, strongest available first:
   no network, its own process tree, and only its working copy writable; the course root, the repository
   (masters, gradebook, other students' files) are hidden behind empty folders, except the Python
   environment the kernel needs.
-- otherwise the working copy alone, with a warning: student code then runs with the grader's rights.
+- ``none``, only when asked for (``--sandbox none``): the working copy alone, and student code runs with the
+  grader's rights. Without bubblewrap the grader refuses to run unless told so.
 Both add resource limits (address space, file size, CPU time) and a watchdog on wall time for the whole
 notebook, resident memory and number of processes. Output is capped per cell while it arrives.
 """
@@ -22,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -74,16 +74,21 @@ def sandbox_prefix(workdir: str, course_root: str | None) -> list[str]:
     return args
 
 
-def _rlimit_wrapper(limits: Limits) -> list[str]:
+def _rlimit_wrapper(limits: Limits, use_bwrap: bool) -> list[str]:
     """A tiny Python launcher that sets resource limits and then becomes the kernel."""
+    if use_bwrap:
+        # In its own process namespace the kernel cannot see its parent's pid: without this it would
+        # think the grader had exited and shut down (bwrap --die-with-parent covers that case instead).
+        parent = "os.environ.pop('JPY_PARENT_PID',None);"
+    else:
+        # Without bwrap's --die-with-parent: the kernel gets SIGKILL when the process that started it ends.
+        parent = "import ctypes;ctypes.CDLL(None).prctl(1,9);"
     code = (
         "import os,resource,sys;"
         f"resource.setrlimit(resource.RLIMIT_AS,({limits.address_space_mb << 20},{limits.address_space_mb << 20}));"
         f"resource.setrlimit(resource.RLIMIT_FSIZE,({limits.file_mb << 20},{limits.file_mb << 20}));"
         f"resource.setrlimit(resource.RLIMIT_CPU,({limits.notebook_seconds},{limits.notebook_seconds}));"
-        # In its own process namespace the kernel cannot see its parent's pid: without this it would
-        # think the grader had exited and shut down (bwrap --die-with-parent covers that case instead).
-        "os.environ.pop('JPY_PARENT_PID',None);"
+        + parent +
         # The kernel's own console chatter is not the student's output (that goes through Jupyter).
         "fd=os.open(os.devnull,os.O_WRONLY);os.dup2(fd,1);os.dup2(fd,2);"
         "os.execv(sys.argv[1],sys.argv[1:])"
@@ -107,7 +112,7 @@ def _make_kernel_manager(workdir: str, course_root: str | None, limits: Limits, 
 
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
-            wrapped = _rlimit_wrapper(limits) + cmd
+            wrapped = _rlimit_wrapper(limits, use_bwrap) + cmd
             return sandbox_prefix(workdir, course_root) + wrapped if use_bwrap else wrapped
 
     # Connection file and IPC sockets in the working copy: the kernel needs no network, so it gets none.
@@ -202,6 +207,21 @@ def _executor_class(limits: Limits):
         """nbgrader's own Execute, with output capped while it arrives and finished cells recorded."""
 
         finished: set
+        judge = None  # autograder.judge.Judge: runs the test cells, which never reach the kernel
+
+        def preprocess_cell(self, cell, resources, index):
+            kind = self.judge.kind(cell) if self.judge is not None else None
+            if kind == "test":
+                self.judge.connect(self.km)
+                cell.outputs = self.judge.run_test(cell)
+                cell.execution_count = None
+                self.finished.add(index)
+                return cell, resources
+            cell, resources = super().preprocess_cell(cell, resources, index)
+            if kind == "locked":
+                self.judge.connect(self.km)
+                self.judge.run_locked(cell)
+            return cell, resources
 
         def on_cell_executed(self, **kwargs):
             super().on_cell_executed(**kwargs)
@@ -255,6 +275,10 @@ def execute(payload: dict) -> dict:
             allow_errors=True, interrupt_on_timeout=True,
         )
         executor.finished = set()
+        if payload.get("judge_cells"):
+            from autograder.judge import Judge
+
+            executor.judge = Judge(payload["judge_cells"], payload.get("files", {}), limits.cell_seconds)
         stopped = ""
         watchdog.start()
         env_keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
@@ -267,6 +291,8 @@ def execute(payload: dict) -> dict:
         finally:
             watchdog.stop()
             watchdog.kill_tree()
+            if executor.judge is not None:
+                executor.judge.close()
         if stopped:
             _mark_unfinished(nb, executor.finished, stopped)
     return {"notebook": nbformat.writes(nb), "stopped": stopped,
@@ -289,12 +315,21 @@ class _clean_environment:
         os.environ.update(self.saved)
 
 
-def warn_if_weak(sandbox: str) -> str | None:
-    if sandbox == "none" or (sandbox == "auto" and not bwrap_available()):
-        msg = ("bubblewrap (bwrap) is not installed: submissions run in a throwaway folder with resource "
-               "limits but with the grader's rights (apt-get install bubblewrap)")
-        warnings.warn(msg, stacklevel=2)
-        return msg
+REFUSAL = ("bubblewrap is not installed, so student code would run with your rights: install it "
+           "(apt-get install bubblewrap), or pass --sandbox none to accept that risk")
+WEAK = ("--sandbox none: student code runs with your rights (it can read the masters and the gradebook); "
+        "only resource limits and a throwaway folder apply")
+
+
+def check_isolation(sandbox: str) -> str | None:
+    """Safe by default: refuse (UsageError) when the sandbox asked for, or the default, is not available.
+    Returns the one warning to print when the instructor chose to run without one."""
+    from autograder.course import UsageError
+
+    if sandbox == "none":
+        return WEAK
+    if not bwrap_available():
+        raise UsageError(REFUSAL)
     return None
 
 

@@ -8,8 +8,8 @@
 3. `autograder grade a01 --force` on the same submissions, its own course root.
    Targets: throughput at least 1.8x nbgrader's on a 2-core machine, every student's score identical.
 4. Per-submission overhead: for a sample of the submissions, one at a time, autograder's three steps
-   (nbgrader sanitise, sandboxed execution, nbgrader scoring) against bare nbclient execution of the same
-   sanitised notebook. Target: at most 1.3x (median ratio).
+   (nbgrader sanitise, sandboxed execution with the test cells in the judge, nbgrader scoring) against bare
+   nbclient execution of the same sanitised notebook (tests in the kernel). Target: at most 1.3x (median ratio).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 import nbformat  # noqa: E402
 
 from autograder import course, grading, sandbox  # noqa: E402
+from autograder.judge import trusted_cells  # noqa: E402
 from tests.submissions import simulated_class  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -80,13 +81,14 @@ def overhead(a, root: Path, sample: list[str]) -> list[tuple[float, float]]:
 
     data = {name: (root / "source" / a.id / name).read_bytes() for name in a.data}
     sanitise, score = grading._sanitise_api(root), grading._score_api(root)
+    judge_cells = trusted_cells(nbformat.read(root / "source" / a.id / a.notebook_name, as_version=4))
     pairs = []
     for student in sample:
         start = time.perf_counter()
         sanitise.autograde(a.id, student, force=True, create=True)
         sanitised = root / "autograded" / student / a.id / a.notebook_name
         text = sanitised.read_text()
-        executed = sandbox.execute({"notebook": text, "files": data, "course_root": str(root)})
+        executed = sandbox.execute({"notebook": text, "files": data, "course_root": str(root), "judge_cells": judge_cells})
         out = root / "executed" / student / a.id
         out.mkdir(parents=True, exist_ok=True)
         (out / a.notebook_name).write_text(executed["notebook"])

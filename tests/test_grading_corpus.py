@@ -28,6 +28,11 @@ AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 needs_bwrap = pytest.mark.skipif(not sandbox.bwrap_available(), reason="bubblewrap is not installed: the isolation cases need it")
 
 
+TRICKS = ["blank_later_cells", "run_cell_hook", "no_asserts", "event_hooks", "tracing", "shadowed_builtins",
+          "shadowed_builtins_wrong", "patched_modules", "patched_modules_wrong", "hidden_errors", "lying_objects",
+          "lying_function", "loop_in_function", "huge_answers"]
+
+
 def released():
     return nbformat.read(A01.student_dir(REPO / "notebooks") / A01.notebook_name, as_version=4)
 
@@ -48,6 +53,95 @@ def cell(nb, grade_id):
 
 WRONG_Q5 = "ppv_clinic = float(sens_05)  # forgot the prevalence"
 AUC = "from sklearn.metrics import roc_auc_score\nauc_test = float(roc_auc_score(y_test, risk))"
+
+
+def blank_with(code: str):
+    """The untouched release (no answer at all) with ``code`` typed at the top of the first answer cell."""
+    nb = released()
+    first = cell(nb, "q1_answer")
+    first.source = code + "\n\n" + first.source
+    return nb
+
+
+# Tricks that change how later cells run or what their names mean. Test cells run in the judge, apart
+# from the kernel these act on, so none gains a point: each scores what its honest answers earn.
+BLANK_LATER_CELLS = "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"
+RUN_CELL_HOOK = """_ip = get_ipython()
+_real = _ip.run_cell_async
+async def _quiet(raw_cell, *args, **kwargs):
+    return await _real("pass", *args, **kwargs)
+_ip.run_cell_async = _quiet
+_ip.run_cell = lambda raw_cell, *a, **k: type(_ip).run_cell(_ip, "pass", *a, **k)"""
+NO_ASSERTS = """import ast
+class _NoChecks(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+    def visit_Raise(self, node):
+        return ast.Pass()
+get_ipython().ast_transformers.append(_NoChecks())"""
+EVENT_HOOKS = """def _forget(result):
+    result.error_in_exec = None
+    result.error_before_exec = None
+get_ipython().events.register('post_run_cell', _forget)
+get_ipython().events.register('pre_run_cell', lambda info: None)"""
+TRACING = "import sys\nsys.settrace(lambda *a: None)\nsys.setprofile(lambda *a: None)"
+SHADOWS = """abs = lambda x: 0
+round = lambda *a, **k: 0
+def isinstance(obj, kind):
+    return True
+type = lambda *a: dict
+float = lambda *a: 0.5
+AssertionError = Warning
+np = math = pd = _il = importlib = None
+sum = len = all = set = lambda *a: 1"""
+PATCHES = """import builtins, math, sys, types
+import numpy, pandas.testing
+numpy.isclose = lambda *a, **k: True
+numpy.allclose = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+math.isclose = lambda *a, **k: True
+pandas.testing.assert_frame_equal = lambda *a, **k: None
+sys.modules['importlib'] = types.SimpleNamespace(import_module=lambda name: None)
+builtins.abs = lambda x: 0
+builtins.AssertionError = Warning"""
+HIDE_ERRORS = """import sys
+from IPython.core.interactiveshell import InteractiveShell
+sys.excepthook = lambda *a: None
+InteractiveShell.showtraceback = lambda *a, **k: None
+_ip = get_ipython()
+_ip._showtraceback = lambda *a, **k: None
+_ip.set_custom_exc((BaseException,), lambda *a, **k: None)"""
+LIARS = """class Yes(float):
+    def __eq__(self, other):
+        return True
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    def __float__(self):
+        return 0.123
+ppv_clinic = Yes(0.4)"""
+POSER = """class Number:
+    __class__ = float
+    def __float__(self):
+        return 42.0
+    def __eq__(self, other):
+        return True
+missed_per_1000 = Number()"""
+ARRAY_LIKE = """class Sure:
+    def __array__(self, *a, **k):
+        import numpy
+        return numpy.array(0.8)
+    def __float__(self):
+        return 0.8
+    def __eq__(self, other):
+        return True
+auc_test = Sure()"""
+LYING_FUNCTION = """class Anything(float):
+    def __eq__(self, other):
+        return True
+    def __sub__(self, other):
+        return 0.0
+    __rsub__ = __sub__
+    __lt__ = __gt__ = __eq__
+return Anything(0.5)"""
 
 
 def corpus(secret_path: str, course_root: Path) -> dict[str, tuple[object, float, str]]:
@@ -97,6 +191,29 @@ def corpus(secret_path: str, course_root: Path) -> dict[str, tuple[object, float
                                                         "if os.environ.get('NBGRADER_EXECUTION'):\n    raise SystemExit('grader seen')\n" + AUC), 17,
                                    "the kernel sees no grader variables, so the branch never fires")
     cases["malformed_json"] = ('{"cells": [ this is not json', None, "reported as malformed, not graded")
+    cases["blank_later_cells"] = (blank_with(BLANK_LATER_CELLS), 0,
+                                  "an input transformer that blanks every later cell: no answer runs, and tests do not run in the kernel")
+    cases["run_cell_hook"] = (blank_with(RUN_CELL_HOOK), 0, "replacing the kernel's cell runner skips the answers, not the tests")
+    cases["no_asserts"] = (blank_with(NO_ASSERTS), 0, "an AST transformer that turns assert and raise into pass: no answer, 0")
+    cases["event_hooks"] = (submission(q5_answer=WRONG_Q5 + "\n" + EVENT_HOOKS), 13,
+                            "pre/post_run_cell hooks that forget errors: q5 is wrong and still lost")
+    cases["tracing"] = (submission(q5_answer=WRONG_Q5 + "\n" + TRACING), 13, "sys.settrace/setprofile: q5 still lost")
+    cases["shadowed_builtins"] = (blank_with(SHADOWS), 0, "abs, round, isinstance, type, float, AssertionError, np… rebound, no answer: 0")
+    cases["shadowed_builtins_wrong"] = (submission(q5_answer=WRONG_Q5, q7_answer="return 0.5", q8_answer=AUC + "\n" + SHADOWS), 11,
+                                        "the same shadowing after wrong answers to q5 and q7: both lost")
+    cases["patched_modules"] = (blank_with(PATCHES), 0, "numpy.isclose, math.isclose, pandas.testing, sys.modules, builtins patched: no answer, 0")
+    cases["patched_modules_wrong"] = (submission(q5_answer=WRONG_Q5, q8_answer=AUC + "\n" + PATCHES), 13,
+                                      "the same patches after a wrong q5: q5 lost")
+    cases["hidden_errors"] = (blank_with(HIDE_ERRORS), 0, "sys.excepthook, showtraceback, a custom handler for every exception: no answer, 0")
+    cases["lying_objects"] = (submission(q5_answer=LIARS, q6_answer=POSER, q8_answer=ARRAY_LIKE), 10,
+                              "a float subclass equal to anything, an object posing as a float, one with __array__: not plain data, q5, q6, q8 lost")
+    cases["lying_function"] = (submission(q7_answer=LYING_FUNCTION), 13,
+                               "harm_threshold returns an object equal to anything: not plain data, q7 lost")
+    cases["loop_in_function"] = (submission(q7_answer="while True:\n    pass"), 13,
+                                 "harm_threshold never returns: the test's call times out, q7 lost, later cells still run")
+    cases["huge_answers"] = (submission(q6_answer="missed_per_1000 = [0.0] * 5_000_000",
+                                        q8_answer=AUC + "\nauc_test = 'x' * 60_000_000"), 12,
+                             "answers beyond the judge's size limits are not read: q6 and q8 lost")
     if sandbox.bwrap_available():
         probe = (f"import os\nseen = []\nfor p in [{secret_path!r}, {str(course_root / 'gradebook.db')!r}, '../other/a01_diagnostic_models.ipynb']:\n"
                  "    try:\n        seen.append(open(p, 'rb').read(80))\n    except OSError as e:\n        seen.append(type(e).__name__)\n"
@@ -136,6 +253,7 @@ def test_the_batch_completes_and_reports_only_the_malformed_one(graded):
     "duplicated_cells", "reordered_cells", "edited_test_cell", "edited_metadata", "wrong_kernel", "flooding_output",
     "always_equal", "patched_library", "hidden_traceback", "exception_handler", "grader_environment",
     pytest.param("reads_outside", marks=needs_bwrap),
+    *TRICKS,
 ])
 def test_each_case_scores_what_a_fair_instructor_expects(graded, name):
     cases, _, rows, _, _ = graded
@@ -158,6 +276,18 @@ def test_tricks_are_flagged_for_review_and_honest_work_is_not(graded):
     assert "reads the grader's environment" in rows["grader_environment"]["flags"]
     assert "kills the kernel" in rows["kernel_exit"]["flags"]
     assert rows["perfect"]["flags"] == "" and rows["untouched"]["flags"] == ""
+
+
+@pytest.mark.parametrize("name, flag", [
+    ("blank_later_cells", "hooks the kernel"), ("run_cell_hook", "hooks the kernel"), ("no_asserts", "hooks the kernel"),
+    ("event_hooks", "hooks the kernel"), ("tracing", "hooks the kernel"), ("shadowed_builtins", "rebinds builtin names"),
+    ("shadowed_builtins_wrong", "rebinds builtin names"), ("patched_modules", "patches a library"),
+    ("patched_modules_wrong", "patches a library"), ("hidden_errors", "hides errors"), ("lying_objects", "overrides comparison"),
+    ("lying_function", "overrides comparison"),
+])
+def test_tricks_on_the_kernel_are_flagged(graded, name, flag):
+    _, _, rows, _, _ = graded
+    assert flag in rows[name]["flags"], rows[name]["flags"]
 
 
 def _outputs(root: Path, student: str) -> str:
