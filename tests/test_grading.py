@@ -128,18 +128,45 @@ def test_a_rerun_grades_only_what_changed(a01_class, tmp_path):
 
 OTHER = [a.id for a in course.all_assignments() if a.id != "a01_diagnostic_models"]
 
+# For every other assignment, one plausible clinician's slip in one answer cell, and the test it must fail:
+# (answer cell, what the student wrote instead, the test cell that loses its points). No later question
+# reads these answers, so every other question must keep its points.
+ONE_WRONG = {
+    "a02_external_validation": ("q9_answer", 'avoided_per_1000 = (net_benefit_20["model"] - net_benefit_20["treat all"]) * 1000'
+                                "  # the threshold's weight forgotten", "q9_tests"),
+    "a03_explainability": ("q9_answer", "oe_ratio = float(p_test.sum() / y_test.sum())  # E/O instead of O/E\n"
+                           "score_logit = np.log(p_test / (1 - p_test))\n"
+                           "cal_slope = float(LogisticRegression(C=np.inf).fit(score_logit.reshape(-1, 1), y_test).coef_[0, 0])",
+                           "q9_tests"),
+    "a04_fairness": ("q7_answer", 'sources = {"programme": "measurement", "oximeter": "label"}  # swapped', "q7_tests"),
+    "a05_appraisal_deployment": ("q6_answer", 'observed_expected = float(silent["risk"].sum() / silent["positive"].sum())  # E/O\n'
+                                 'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
+                                 'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+                                 'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), '
+                                 '"predicted": float(flagged_tests["risk"].mean())}', "q6_tests"),
+}
+
+
+def test_every_other_assignment_has_a_one_wrong_case():
+    assert set(ONE_WRONG) == set(OTHER), "add a one-wrong case to ONE_WRONG for each new assignment"
+
 
 @pytest.mark.parametrize("aid", OTHER)
-def test_every_other_assignment_grades_its_solutions_full_and_its_stubs_zero(tmp_path, aid):
+def test_every_other_assignment_grades_full_blank_and_one_wrong_exactly(tmp_path, aid):
     a = course.find_assignment(aid)
-    release = released(a)
-    write(tmp_path / "subs", "perfect", fill(release, answer_cells(course.master_notebook(a))), a.notebook_name)
+    master, release = course.master_notebook(a), released(a)
+    write(tmp_path / "subs", "perfect", fill(release, answer_cells(master)), a.notebook_name)
     write(tmp_path / "subs", "untouched", release, a.notebook_name)
+    answer, code, test = ONE_WRONG[aid]
+    write(tmp_path / "subs", "one_wrong", fill(release, answer_cells(master, **{answer: code})), a.notebook_name)
     run, rows = grade(tmp_path / "subs", tmp_path / "course", aid)
     assert run.returncode == 0, run.stderr[-2000:]
     maximum = float(rows["perfect"]["autograded_max"])
     assert maximum > 0 and points(rows, "perfect") == (maximum, maximum)
     assert points(rows, "untouched") == (0, maximum)
+    assert rows["one_wrong"][test] == "0", f"{aid}: the slip in {answer} was not caught by {test}"
+    lost = float(rows["perfect"][test])
+    assert points(rows, "one_wrong") == (maximum - lost, maximum)
 
 
 def test_an_existing_dask_cluster_grades_the_same(tmp_path):
