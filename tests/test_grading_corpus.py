@@ -195,24 +195,25 @@ def corpus(secret_path: str, course_root: Path) -> dict[str, tuple[object, float
                                   "an input transformer that blanks every later cell: no answer runs, and tests do not run in the kernel")
     cases["run_cell_hook"] = (blank_with(RUN_CELL_HOOK), 0, "replacing the kernel's cell runner skips the answers, not the tests")
     cases["no_asserts"] = (blank_with(NO_ASSERTS), 0, "an AST transformer that turns assert and raise into pass: no answer, 0")
-    cases["event_hooks"] = (submission(q5_answer=WRONG_Q5 + "\n" + EVENT_HOOKS), 13,
+    cases["event_hooks"] = (submission(q5_answer=WRONG_Q5 + "\n" + EVENT_HOOKS), 15,
                             "pre/post_run_cell hooks that forget errors: q5 is wrong and still lost")
-    cases["tracing"] = (submission(q5_answer=WRONG_Q5 + "\n" + TRACING), 13, "sys.settrace/setprofile: q5 still lost")
+    cases["tracing"] = (submission(q5_answer=WRONG_Q5 + "\n" + TRACING), 15, "sys.settrace/setprofile: q5 still lost")
     cases["shadowed_builtins"] = (blank_with(SHADOWS), 0, "abs, round, isinstance, type, float, AssertionError, np… rebound, no answer: 0")
     cases["shadowed_builtins_wrong"] = (submission(q5_answer=WRONG_Q5, q7_answer="return 0.5", q8_answer=AUC + "\n" + SHADOWS), 11,
-                                        "the same shadowing after wrong answers to q5 and q7: both lost")
+                                        "the same shadowing after wrong answers to q5 and q7: both lost, and the "
+                                        "student's own later answers (q9, q10) are computed with the shadowed names")
     cases["patched_modules"] = (blank_with(PATCHES), 0, "numpy.isclose, math.isclose, pandas.testing, sys.modules, builtins patched: no answer, 0")
-    cases["patched_modules_wrong"] = (submission(q5_answer=WRONG_Q5, q8_answer=AUC + "\n" + PATCHES), 13,
+    cases["patched_modules_wrong"] = (submission(q5_answer=WRONG_Q5, q8_answer=AUC + "\n" + PATCHES), 15,
                                       "the same patches after a wrong q5: q5 lost")
     cases["hidden_errors"] = (blank_with(HIDE_ERRORS), 0, "sys.excepthook, showtraceback, a custom handler for every exception: no answer, 0")
-    cases["lying_objects"] = (submission(q5_answer=LIARS, q6_answer=POSER, q8_answer=ARRAY_LIKE), 10,
+    cases["lying_objects"] = (submission(q5_answer=LIARS, q6_answer=POSER, q8_answer=ARRAY_LIKE), 12,
                               "a float subclass equal to anything, an object posing as a float, one with __array__: not plain data, q5, q6, q8 lost")
-    cases["lying_function"] = (submission(q7_answer=LYING_FUNCTION), 13,
+    cases["lying_function"] = (submission(q7_answer=LYING_FUNCTION), 15,
                                "harm_threshold returns an object equal to anything: not plain data, q7 lost")
-    cases["loop_in_function"] = (submission(q7_answer="while True:\n    pass"), 13,
+    cases["loop_in_function"] = (submission(q7_answer="while True:\n    pass"), 15,
                                  "harm_threshold never returns: the test's call times out, q7 lost, later cells still run")
     cases["huge_answers"] = (submission(q6_answer="missed_per_1000 = [0.0] * 5_000_000",
-                                        q8_answer=AUC + "\nauc_test = 'x' * 60_000_000"), 12,
+                                        q8_answer=AUC + "\nauc_test = 'x' * 60_000_000"), 14,
                              "answers beyond the judge's size limits are not read: q6 and q8 lost")
     if sandbox.bwrap_available():
         probe = (f"import os\nseen = []\nfor p in [{secret_path!r}, {str(course_root / 'gradebook.db')!r}, '../other/a01_diagnostic_models.ipynb']:\n"

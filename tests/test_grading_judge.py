@@ -81,7 +81,9 @@ class SureFrame(pd.DataFrame):
 
 
 @pytest.mark.parametrize("liar", [Yes(0.4), Poser(), SureFrame({"a": [1]}), [1, Yes(2)], {"TP": Yes(1)}, object(),
-                                  np.array([Yes(1)], dtype=object), pd.Series([1], dtype="Int64")])
+                                  np.array([Yes(1)], dtype=object), pd.Series([1], dtype="Int64")],
+                         ids=["float-subclass", "poser", "frame-subclass", "list-with-liar", "dict-with-liar", "object",
+                              "object-array", "nullable-series"])  # stable ids: pytest-xdist workers must collect the same names
 def test_objects_that_are_not_exactly_plain_data_arrive_unsupported(liar):
     back = round_trip(liar)
     inner = back if isinstance(back, plain.Unsupported) else json.dumps(plain.encode(liar))
