@@ -53,7 +53,7 @@
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
 # - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
 #
-# Points: 15 autograded (9 questions) and 5 for the written memo.
+# Points: 17 autograded (10 questions) and 5 for the written memo.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell to set up the notebook, but please don't change it.
@@ -801,8 +801,81 @@ assert min(abs(float(avoided_per_1000) - (_nb_model - _nb_all) / 0.25 * 1000), a
 )
 ### END HIDDEN TESTS
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q10_read_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Question 10: read the calibration table (2 points, M2.1)
+#
+# The cell below sorts the 200 VA patients into fifths of predicted risk (40 patients each, fifth 1 the
+# lowest) and shows, for each fifth, the range of the model's risks, their mean, and the share of those
+# patients who had CAD: the calibration plot of the chapter, as a table. Read it (typing is fine):
+#
+# - `over_predicted_fifths`: a list of the fifths (numbers 1 to 5) where the model **over-predicts**, that
+#   is where fewer patients had CAD than the model's mean risk says;
+# - `risk_near_threshold`: near the 20% referral threshold of Module 1, are the model's risks for VA
+#   patients `"too low"` or `"too high"`? Then ask yourself what that means for a VA patient the model
+#   puts at 15%.
+
+# %% nbgrader={"grade": false, "grade_id": "q10_table", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Run this cell to see the table, but please don't change it.
+va_fifths = va.assign(fifth=pd.qcut(va["risk"], 5, labels=[1, 2, 3, 4, 5])).groupby("fifth", observed=True).agg(
+    patients=("cad", "size"), lowest_risk=("risk", "min"), highest_risk=("risk", "max"),
+    mean_predicted=("risk", "mean"), observed_with_cad=("cad", "mean"))
+va_fifths.round(2)
+
+# %% nbgrader={"grade": false, "grade_id": "q10_read_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
+### BEGIN SOLUTION
+over_predicted_fifths = [4, 5]
+risk_near_threshold = "too low"
+### END SOLUTION
+print(over_predicted_fifths, risk_near_threshold)
+
+# %% nbgrader={"grade": true, "grade_id": "q10_read_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M2.1"}
+"""Check the shape of the two readings of the calibration table."""
+assert isinstance(over_predicted_fifths, (list, tuple)), "over_predicted_fifths should be a list of fifth numbers, e.g. [1, 2]."
+assert all(isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= 5 for k in over_predicted_fifths), (
+    "Each fifth is a whole number from 1 (lowest risks) to 5 (highest)."
+)
+assert len(set(over_predicted_fifths)) == len(over_predicted_fifths), "Name each fifth once."
+assert risk_near_threshold in ("too low", "too high"), 'risk_near_threshold should be "too low" or "too high".'
+### BEGIN HIDDEN TESTS
+import importlib as _il
+
+_pd = _il.import_module("pandas")
+_ms = _il.import_module("sklearn.model_selection")
+_h = _pd.read_csv("heart_disease.csv")
+_h["cad"] = (_h["num"] > 0).astype(int)
+_h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
+_cl = _h[_h["site"] == "Cleveland"]
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
+_model = _sk["pipeline"].make_pipeline(
+    _sk["compose"].ColumnTransformer([
+        ("num", _sk["pipeline"].make_pipeline(_sk["impute"].SimpleImputer(strategy="median"),
+                                              _sk["preprocessing"].StandardScaler()), ["age", "thalach", "oldpeak"]),
+        ("cat", _sk["pipeline"].make_pipeline(_sk["impute"].SimpleImputer(strategy="most_frequent"),
+                                              _sk["preprocessing"].OneHotEncoder(handle_unknown="ignore")), ["sex", "cp", "exang"]),
+    ]),
+    _sk["linear_model"].LogisticRegression(max_iter=1000),
+).fit(_h.loc[_tr, ["age", "thalach", "oldpeak", "sex", "cp", "exang"]], _h.loc[_tr, "cad"])
+_va = _h[_h["site"] == "VA Long Beach"].copy()
+_va["risk"] = _model.predict_proba(_va[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
+_va["fifth"] = _pd.qcut(_va["risk"], 5, labels=[1, 2, 3, 4, 5]).astype(int)
+_t = _va.groupby("fifth").agg(lo=("risk", "min"), hi=("risk", "max"), pred=("risk", "mean"), obs=("cad", "mean"))
+_over = sorted(int(k) for k in _t.index if _t.loc[k, "obs"] < _t.loc[k, "pred"])
+assert sorted(over_predicted_fifths) == _over, (
+    "Not quite: the model over-predicts where the share observed with CAD is BELOW the mean predicted risk; "
+    "compare the last two columns fifth by fifth."
+)
+_near = _t[(_t["lo"] <= 0.20) & (_t["hi"] >= 0.20)]
+_near = _near if len(_near) else _t.iloc[[0]]
+_expected = "too low" if float(_near["obs"].iloc[0]) > float(_near["pred"].iloc[0]) else "too high"
+assert risk_near_threshold == _expected, (
+    "Find the fifth whose risk range holds 20%: if more of its patients had CAD than the model predicted, "
+    "its risks are too low there."
+)
+### END HIDDEN TESTS
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q10_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Question 10: a memo to the VA's AI committee (5 points, graded by your instructor, M2.7)
+# ## Question 11: a memo to the VA's AI committee (5 points, graded by your instructor, M2.7)
 #
 # In 200 to 300 words, advise the VA Long Beach AI committee: should the Cleveland model be adopted at the
 # VA to help decide who is referred for CT coronary angiography, and if so, with what updating? Use your numbers
@@ -810,5 +883,5 @@ assert min(abs(float(avoided_per_1000) - (_nb_model - _nb_all) / 0.25 * 1000), a
 # everyone). Then propose a **monitoring plan** for after go-live: what you would monitor, how often, and
 # the rule that would make you stop using the model.
 
-# %% [markdown] nbgrader={"grade": true, "grade_id": "q10_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M2.7"}
+# %% [markdown] nbgrader={"grade": true, "grade_id": "q11_written", "locked": false, "points": 5, "schema_version": 3, "solution": true, "task": false} autograder={"objective": "M2.7"}
 # YOUR ANSWER HERE
