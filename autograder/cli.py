@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("grade", parents=[common], help="autograde every collected submission, in parallel and sandboxed")
     g.add_argument("assignment")
     g.add_argument("--submissions", metavar="PATH", help="collect from this folder or zip first")
-    g.add_argument("--workers", type=int, metavar="N", help="parallel kernels (default: one per core)")
+    g.add_argument("--workers", type=int, metavar="N", help="parallel kernels (default: one per core, plus one)")
     g.add_argument("--scheduler", metavar="ADDRESS", help="send the work to an existing Dask cluster (tcp://host:8786)")
     g.add_argument("--force", action="store_true", help="grade every submission again, not only new or changed ones")
     g.add_argument("--cell-timeout", type=int, default=sandbox.Limits.cell_seconds, metavar="S")

@@ -105,6 +105,7 @@ class Link:
         self.default_timeout = deadline_seconds
         self.deadline = None  # monotonic time by which the current test cell must be done
         self.dead = False
+        self.served = False  # whether the kernel holds autograder.plain's serving code from an earlier request
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -113,8 +114,12 @@ class Link:
     def _ask(self, request: dict) -> str:
         if self.dead:
             raise KernelGone("the student's kernel is no longer running")
-        expression = (f"(lambda __ns: (__import__('builtins').exec({_PLAIN_SOURCE!r}, __ns), "
-                      f"__ns['serve']({json.dumps(request)!r}, globals()))[1])({{'__name__': '__autograder_link__'}})")
+        if self.served:  # the kernel already holds the serving code: call it (a request costs a round trip)
+            expression = (f"__import__('sys').modules['__autograder_link__'].serve("
+                          f"{json.dumps(request)!r}, globals())")
+        else:
+            expression = (f"(lambda __ns: (__import__('builtins').exec({_PLAIN_SOURCE!r}, __ns), "
+                          f"__ns['serve']({json.dumps(request)!r}, globals()))[1])({{'__name__': '__autograder_link__'}})")
         msg_id = self.client.execute("", silent=True, store_history=False, user_expressions={"r": expression},
                                      allow_stdin=False, stop_on_error=False)
         remaining = (self.deadline - time.monotonic()) if self.deadline else self.default_timeout
@@ -135,6 +140,10 @@ class Link:
                 break
         result = reply.get("content", {}).get("user_expressions", {}).get("r", {})
         text = result.get("data", {}).get("text/plain") if result.get("status") == "ok" else None
+        if text is None and self.served:  # the serving code is gone from the kernel: send it again
+            self.served = False
+            return self._ask(request)
+        self.served = True
         if type(text) is not str or len(text) > plain.MAX_TEXT + 1024:
             raise plain.Malformed("the kernel gave no readable answer")
         try:
@@ -355,13 +364,28 @@ class Judge:
             last = ast.Expression(tree.body.pop().value)
         body = compile(tree, filename, "exec")
         tail = compile(last, filename, "eval") if last is not None else None
-        from threadpoolctl import threadpool_limits
-
-        with _CWD_LOCK, _chdir(self._dir.name), warnings.catch_warnings(), threadpool_limits(1), \
+        _one_thread_per_library()
+        with _CWD_LOCK, _chdir(self._dir.name), warnings.catch_warnings(), \
                 contextlib.redirect_stdout(out or io.StringIO()), contextlib.redirect_stderr(err or io.StringIO()):
             warnings.simplefilter("ignore")
             exec(body, self.ns)  # noqa: S102 - the instructor's code, in the judge's namespace
             return eval(tail, self.ns) if tail is not None else None  # noqa: S307
+
+
+_LIMITED_AT = [-1]  # how many modules were loaded when the judge's thread pools were last limited
+
+
+def _one_thread_per_library() -> None:
+    """The judge's numerical libraries use one thread, as the kernel's do: each grading worker has its core.
+    Done again only when new modules have been imported since (threadpoolctl walks every loaded library each
+    time it is called, which cost more than most test cells)."""
+    import sys
+
+    if len(sys.modules) != _LIMITED_AT[0]:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+        _LIMITED_AT[0] = len(sys.modules)
 
 
 @contextlib.contextmanager

@@ -349,6 +349,9 @@ def serve(request_text, user_ns):
         link = type(sys)("__autograder_link__")
         link.handles = []
         sys.modules["__autograder_link__"] = link
+    # Later requests call this function again instead of sending and compiling this module each time.
+    # Student code could replace it, which changes only the data it hands over, as it always could.
+    link.serve = serve
 
     def handle_of(f):
         link.handles.append(f)
