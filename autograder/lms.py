@@ -66,7 +66,7 @@ KINDS = ("canvas", "moodle", "blackboard")
 
 CANVAS = re.compile(r"^(?P<name>[^_/]+)(?:_(?P<late>LATE))?_(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>[^/]+)$")
 MOODLE = re.compile(r"^(?P<name>[^_/]+)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?:/(?P<nested>.+)|(?P<file>[^/]+))$")
-BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<uid>[^_/]+)_attempt_(?P<time>\d{4}(?:-\d\d){5})(?:_(?P<file>[^/]+))?$")
+BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<uid>[^_/]+)_attempt_(?P<time>\d{4}(?:-\d\d){5})(?:_(?P<file>[^/]+)|\.txt)$")
 BLACKBOARD_TIME = "%Y-%m-%d-%H-%M-%S"
 RESUBMITTED = re.compile(r"^(?P<stem>.+?)(?:-(?P<n>\d+))?\.ipynb$")  # Canvas: a01.ipynb, a01-1.ipynb, …
 
