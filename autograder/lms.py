@@ -32,7 +32,10 @@ reads the feedback zip; docs.moodle.org "Assignment settings", "Using Assignment
             ("Participant 123"), ``Full name``, ``ID number`` (when the site shows it), ``Email address``,
             ``Status``.
   grades    the same worksheet, ``Grade`` filled in, uploaded with "Upload grading worksheet" (needs the
-            assignment's "Offline grading worksheet" feedback type); rows match on ``Identifier``.
+            assignment's "Offline grading worksheet" feedback type); rows match on ``Identifier``. Assumed:
+            "-" in ``Last modified (grade)`` (what Moodle writes for a submission never graded) lets the
+            upload through; if a grade was changed in Moodle since, tick "Allow updating records that have
+            been modified more recently in Moodle than in the spreadsheet".
   feedback  "Upload multiple feedback files in a zip": ``<name>_<participant id>_assignfeedback_file_<file>``;
             Moodle splits the path on the first four underscores and matches the participant id.
 Blackboard Learn Original (help.blackboard.com, "Download assignments" and "Work offline with Grade
@@ -392,7 +395,9 @@ def grades(a: Assignment, root: Path, kind: str) -> tuple[list[Grade], list[str]
                 left_out.append(f"{s.student_id} (not in the gradebook)")
                 continue
             penalty = float(sub.late_submission_penalty or 0)
-            out.append(Grade(s, max(0.0, float(sub.score) - penalty), float(sub.max_score), penalty, bool(sub.needs_manual_grade)))
+            # a written answer waits for the instructor until it has a manual score (the formgrader also clears the flag)
+            pending = any(g.needs_manual_grade and g.manual_score is None for nb in sub.notebooks for g in nb.grades)
+            out.append(Grade(s, max(0.0, float(sub.score) - penalty), float(sub.max_score), penalty, pending))
     return out, left_out
 
 
