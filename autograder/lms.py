@@ -7,15 +7,17 @@ LMS is kept in ``<course root>/lms/<assignment>.json``; the way back reads it.
 
 Out: grades in the CSV each LMS imports, and feedback files named so each LMS can give them back.
 
-The shapes below were checked against each system's own documentation or source where it could be
-read; where the documentation is silent the comment says what is assumed.
+Moodle's names below were checked against its source; Canvas's and Blackboard's follow the help pages
+named (Blackboard's also nbgrader's zip-collect example), which were not at hand to re-read: what they
+leave open, or what could not be checked, is marked "Assumed".
 
 Canvas (Instructor Guide, "How do I download all student submissions for an assignment?" and "How do I
 import grades in the Gradebook?", community.canvaslms.com):
   download  flat zip, ``<lastfirst>_<user id>_<attachment id>_<original name>``, with ``LATE`` after the
             name for work Canvas marks late (``<lastfirst>_LATE_<user id>_…``). The zip holds each
             student's latest submission only; a file re-uploaded under the same name gets a ``-1``, ``-2``
-            suffix from Canvas. Assumed: attachment ids grow with time, so the largest is the newest.
+            suffix from Canvas. Assumed: attachment ids grow with time, so the largest is the newest; no
+            submission time is in the download, so none is recorded (nbgrader then computes no penalty).
   roster    the gradebook export: ``Student``, ``ID`` (the user id in the file names), ``SIS User ID``,
             ``SIS Login ID``, ``Section``; a ``Points Possible`` row.
   grades    the same columns plus one column per assignment, ``<name> (<assignment id>)``; a column
