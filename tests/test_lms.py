@@ -224,6 +224,13 @@ def test_a_zip_that_is_not_an_lms_download_is_refused(tmp_path):
     _one_line_exit_2(result, "is not a Canvas, Moodle or Blackboard download", tmp_path / "root")
 
 
+def test_grading_straight_from_a_zip_that_is_not_an_lms_download_is_refused(tmp_path):
+    zip_of(tmp_path / "photos.zip", [("holiday.jpg", b"\xff\xd8", (2026, 1, 1, 0, 0, 0))])
+    result = run("grade", "a01", "--submissions", str(tmp_path / "photos.zip"), "--course-root", str(tmp_path / "root"))
+    _one_line_exit_2(result, "is not a Canvas, Moodle or Blackboard download", tmp_path / "root")
+    assert not (tmp_path / "root" / "gradebook.db").exists()
+
+
 def test_a_roster_without_an_lms_id_column_is_refused(tmp_path):
     download = canvas_download(tmp_path / "canvas.zip")
     write_csv(tmp_path / "roster.csv", [["Name", "Email"], ["Ana", "ana@example.org"]])
