@@ -174,6 +174,21 @@ def test_each_download_is_recognised_and_the_newest_attempt_is_placed(tmp_path, 
     assert placed["s1001"].name in ("Núñez, Ana María", "Ana María Núñez"), "the roster's spelling of the name is kept"
 
 
+@pytest.mark.parametrize("kind, path, expected", [
+    ("canvas", "okaforchidi_LATE_3002_2050_a01-1.ipynb", ("3002", "a01-1.ipynb", True)),
+    ("canvas", "leejin_3003_2004_notes.pdf", ("3003", "notes.pdf", False)),
+    ("moodle", "Jin Lee_503_assignsubmission_file_/a01.ipynb", ("503", "a01.ipynb", None)),
+    ("moodle", "Jin Lee_503_assignsubmission_file_a01.ipynb", ("503", "a01.ipynb", None)),  # not in folders
+    # a name decomposed (as macOS writes it) reads the same as the composed one
+    ("moodle", "Ana Mari\u0301a Nu\u0301n\u0303ez_501_assignsubmission_file_/a01.ipynb", ("501", "a01.ipynb", None)),
+    ("blackboard", "Week 1_A01_jlee_attempt_2026-03-01-10-00-00_a01.ipynb", ("jlee", "a01.ipynb", None)),
+])
+def test_each_lms_s_file_names_are_read_as_documented(kind, path, expected):
+    attempt = lms.parse(kind, path)
+    assert (attempt.lms_id, attempt.file, attempt.late) == expected
+    assert all(lms.parse(other, path) is None for other in lms.KINDS if other != kind)
+
+
 def test_lateness_comes_from_each_lms_s_own_marker(tmp_path):
     late = {}
     for kind in lms.KINDS:
