@@ -1,10 +1,11 @@
 """`autograder`: the instructor's commands, one per step, on top of nbgrader.
 
     autograder release a01 | --all              master -> nbgrader -> student notebook in notebooks/
-    autograder collect a01 --from PATH          a folder of <student_id>/<notebook>.ipynb, or an LMS zip
+    autograder collect a01 --from PATH          a folder of <student_id>/<notebook>.ipynb, or an LMS download
+                          [--roster CSV]          (Canvas, Moodle, Blackboard: zip or folder), ids mapped by the roster
     autograder grade a01 [--submissions PATH]   autograde in parallel, sandboxed; scores table + grades CSV
-    autograder feedback a01                     one HTML per student, no hidden test or solution in it
-    autograder export                           grades CSV of every assignment (nbgrader's columns + questions)
+    autograder feedback a01 [--lms KIND]        one HTML per student, no hidden test or solution in it
+    autograder export [a01 --lms KIND]          grades CSV of every assignment, or the LMS's grade import
     autograder report a01                       class report: plots, item analysis, mastery, study plans
 
 Bad input (unknown assignment, missing folder) is one line on stderr and exit status 2.
@@ -17,7 +18,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from autograder import course, grading, sandbox
+from autograder import course, grading, lms, sandbox
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("assignment")
     c.add_argument("--from", dest="source", metavar="PATH", required=True,
                    help="folder of <student_id>/<notebook>.ipynb, or an LMS zip download")
-    c.add_argument("--pattern", default=grading.LMS_NAME, help="regex naming student_id (and timestamp) in LMS file names")
+    c.add_argument("--pattern", help="regex naming student_id (and timestamp) in the file names of another kind of zip")
+    c.add_argument("--lms", choices=lms.KINDS, help="the LMS the download comes from, when it cannot be told")
+    c.add_argument("--roster", metavar="CSV", help="the LMS's roster export: maps LMS ids to the gradebook's student ids")
 
     g = sub.add_parser("grade", parents=[common], help="autograde every collected submission, in parallel and sandboxed")
     g.add_argument("assignment")
@@ -60,9 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("feedback", parents=[common], help="write one feedback HTML per graded student")
     f.add_argument("assignment")
+    f.add_argument("--lms", choices=lms.KINDS, help="also package the files the way this LMS takes them back")
 
-    e = sub.add_parser("export", parents=[common], help="grades CSV of every assignment")
-    e.add_argument("--out", metavar="CSV", help="default: <course root>/grades.csv")
+    e = sub.add_parser("export", parents=[common], help="grades CSV of every assignment, or one assignment's LMS import")
+    e.add_argument("assignment", nargs="?", help="with --lms: the assignment to export")
+    e.add_argument("--lms", choices=lms.KINDS, help="write the grade import file of this LMS")
+    e.add_argument("--column", metavar="NAME", help="with --lms: the gradebook column's header as the LMS exports it "
+                   "(Canvas: 'A01 (1234)'; Blackboard: 'A01 [Total Pts: 20 Score] |5678'); default: a new column")
+    e.add_argument("--out", metavar="CSV", help="default: <course root>/grades.csv, or <course root>/lms/<assignment>-<lms>.csv")
 
     rp = sub.add_parser("report", parents=[common], help="class report with plots and study plans (HTML)")
     rp.add_argument("assignment")
@@ -111,11 +119,30 @@ def cmd_collect(args) -> int:
     source = Path(args.source).resolve()
     if not source.exists():
         raise course.UsageError(f"no submissions at {source}")
+    roster = Path(args.roster).resolve() if args.roster else None
+    if lms.is_download(source, args.pattern, args.lms, roster):
+        if roster is not None:
+            lms.read_roster(roster)  # bad roster: refused before anything is written
+        return _collect_lms(a, course.course_root(args.course_root), source, args.lms, roster)
     root = course.course_root(args.course_root)
     placed, problems = grading.collect(a, root, source, args.pattern)
     print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'}")
     _report_problems(problems)
     return 2 if problems else 0
+
+
+def _collect_lms(a, root: Path, source: Path, kind: str | None, roster: Path | None) -> int:
+    got = lms.collect(a, root, source, kind, roster)
+    late = [s.student_id for s in got.placed if s.late]
+    print(f"collected {len(got.placed)} submissions of {a.id} from a {got.kind.capitalize()} download into {root / 'submitted'}"
+          + (f"; marked late by {got.kind.capitalize()}: {', '.join(late)}" if late else ""))
+    for label, items in (("files not collected", got.unplaced), ("not on the roster (collected under their LMS id)", got.not_on_roster),
+                         ("on the roster without a submission", got.without_submission)):
+        if items:
+            print(f"autograder: {label}: {'; '.join(items)}", file=sys.stderr)
+    for student, _status, detail in got.problems:
+        print(f"autograder: {student} not collected: {detail}", file=sys.stderr)
+    return 2 if got.problems else 0
 
 
 def cmd_grade(args) -> int:
@@ -153,8 +180,16 @@ def cmd_feedback(args) -> int:
 
     a = course.find_assignment(args.assignment)
     root = course.existing_root(args.course_root)
+    if args.lms:
+        lms.read_manifest(root, a)  # refuse before writing when nothing was collected from an LMS
     written = feedback.write_all(a, root)
     print(f"wrote {len(written)} feedback files under {root / 'feedback'}")
+    if args.lms:
+        out = lms.package_feedback(a, root, args.lms)
+        how = {"moodle": "upload it with 'Upload multiple feedback files in a zip'",
+               "canvas": "Canvas has no bulk upload of feedback files: attach each folder's file in SpeedGrader",
+               "blackboard": "attach each folder's file in the Grade Center's attempt"}[args.lms]
+        print(f"feedback for {args.lms.capitalize()} in {out} ({how})")
     return 0
 
 
@@ -162,6 +197,21 @@ def cmd_export(args) -> int:
     from autograder import report
 
     root = course.existing_root(args.course_root)
+    if args.lms:
+        if not args.assignment:
+            raise course.UsageError("--lms needs the assignment to export, e.g. `autograder export a01 --lms canvas`")
+        a = course.find_assignment(args.assignment)
+        out = Path(args.out).resolve() if args.out else root / "lms" / f"{a.id}-{args.lms}.csv"
+        rows, left_out, pending = lms.write_grades(a, root, args.lms, out, args.column)
+        print(f"wrote {rows} grades for {args.lms.capitalize()} to {out}")
+        if pending:
+            print(f"autograder: written answers not graded yet (grade holds the autograded points only): {', '.join(pending)}",
+                  file=sys.stderr)
+        if left_out:
+            print(f"autograder: not exported: {', '.join(left_out)}", file=sys.stderr)
+        return 0
+    if args.assignment or args.column:
+        raise course.UsageError("an assignment and --column go with --lms")
     out = Path(args.out).resolve() if args.out else root / "grades.csv"
     rows = report.export(root, out)
     print(f"wrote {rows} rows to {out}")

@@ -76,13 +76,15 @@ def read_notebook(path: Path | None, text: bytes | None = None) -> tuple[nbforma
     return nb, ""
 
 
-def _place(a: Assignment, root: Path, student: str, nb: nbformat.NotebookNode, when: datetime) -> None:
+def _place(a: Assignment, root: Path, student: str, nb: nbformat.NotebookNode, when: datetime | None) -> None:
+    """Put one notebook in submitted/; ``when`` (nbgrader's timestamp.txt) only when the source gives a time."""
     target = root / "submitted" / student / a.id
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     nbformat.write(nb, target / a.notebook_name)
-    (target / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip())
+    if when is not None:
+        (target / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip())
 
 
 def _from_folder(a: Assignment, folder: Path):
@@ -112,16 +114,37 @@ def _from_zip(a: Assignment, archive: Path, pattern: str):
             if not m:
                 yield None, info.filename, None, 0, "file name does not match the LMS naming pattern"
                 continue
-            yield m["student_id"], info.filename, zf.read(info), datetime(*info.date_time).timestamp(), ""
+            # the newest attempt wins by the time in its name (as nbgrader's zip collect does), else by the zip's own
+            stamp = m.groupdict().get("timestamp")
+            when = _parse_stamp(stamp) if stamp else datetime(*info.date_time)
+            yield m["student_id"], info.filename, zf.read(info), when.timestamp(), ""
 
 
-def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) -> tuple[list[str], list[Result]]:
-    """Copy submissions into the course root's ``submitted/``. Returns the students placed and the problems."""
+def _parse_stamp(stamp: str) -> datetime:
+    digits = re.findall(r"\d+", stamp)
+    try:
+        return datetime(*map(int, digits[:6]))
+    except (TypeError, ValueError):
+        raise UsageError(f"cannot read the time {stamp!r} in a submission's name") from None
+
+
+def collect(a: Assignment, root: Path, source: Path, pattern: str | None = None, lms: str | None = None,
+            roster: Path | None = None) -> tuple[list[str], list[Result]]:
+    """Copy submissions into the course root's ``submitted/``. Returns the students placed and the problems.
+
+    An LMS download (Canvas, Moodle, Blackboard; a zip or its folder) goes through ``autograder.lms``;
+    ``pattern`` (a regex naming ``student_id`` and ``timestamp``) names students in other zips.
+    """
+    from autograder import lms as lms_module
+
     if not source.exists():
         raise UsageError(f"no submissions at {source}")
     if source.is_file() and not zipfile.is_zipfile(source):
         raise UsageError(f"{source} is neither a folder nor a zip file")
-    entries = list(_from_zip(a, source, pattern) if source.is_file() else _from_folder(a, source))
+    if lms_module.is_download(source, pattern, lms, roster):
+        got = lms_module.collect(a, root, source, lms, roster)
+        return [s.student_id for s in got.placed], [Result(*p) for p in got.problems]
+    entries = list(_from_zip(a, source, pattern or LMS_NAME) if source.is_file() else _from_folder(a, source))
     if not entries:
         raise UsageError(f"{source} holds no submissions (expected <student_id>/{a.notebook_name} or an LMS zip)")
     placed, problems, seen = [], [], {}
