@@ -123,6 +123,8 @@ class _Tables(HTMLParser):
 
 
 def page_html(site_dir: Path, docname: str) -> str:
+    if not (site_dir / f"{docname}.html").is_file():
+        pytest.fail(f"{docname}.html is not in the built site: rebuild it with `make book`", pytrace=False)
     html = (site_dir / f"{docname}.html").read_text(encoding="utf-8")
     start = html.find('<article class="bd-article"')
     return html[start:html.find("</article>", start)] if start >= 0 else html
@@ -136,6 +138,7 @@ def tables_of(html: str):
 
 SCIENTIFIC = re.compile(r"\b\d(?:\.\d+)?e[-+]\d+\b", re.I)
 COUNT_HEADER = re.compile(r"\b(?:patients|count|counts|n|people|referred|found|missed|alerts|TP|FP|FN|TN)\b|per 1,000", re.I)
+PER_RATE = re.compile(r"\bper\b(?! 1,000| 100\b)", re.I)  # "alerts per day" is a rate, not a count
 FLOAT_COUNT = re.compile(r"^\d[\d,]*\.0$")
 INTEGER = re.compile(r"^-?\d[\d,]*$")
 
@@ -154,7 +157,7 @@ def table_problems(table) -> list[str]:
     headers = [" ".join(row[i][0] for row in header_rows if len(row) == width) for i in range(width)]
     body = [row for row in table if row not in header_rows and len(row) == width]
     for i, header in enumerate(headers):
-        if COUNT_HEADER.search(header):
+        if COUNT_HEADER.search(header) and not PER_RATE.search(header):
             problems += [f"a count written as a float ({row[i][0]!r} under {header!r})" for row in body
                          if FLOAT_COUNT.match(row[i][0])]
     # A row labelled "total": each column of whole numbers adds up to it.
@@ -198,3 +201,18 @@ def test_tables_on_the_page_read_right(site_dir, docname):
     problems += [f"library default name {m!r} in the text" for m in set(re.findall(r"sensitive_feature_\d+", text))]
     problems += [f"glyphs {emoji_in(text)} need an emoji font"] if emoji_in(text) else []
     assert not problems, f"{docname}.html:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("docname", [d for d in TOC if d.startswith("notebooks/")])
+def test_notebook_pages_have_a_labelled_launch_button_and_labs_a_download(site_dir, docname):
+    html = (site_dir / f"{docname}.html").read_text(encoding="utf-8")
+    assert "fa-rocket" not in html, f"{docname}.html still has the unlabelled launch menu (a rocket)"
+    assert re.search(r'<span class="btn__text-container">\s*Open in Binder\s*</span>', html), (
+        f"{docname}.html has no button that says 'Open in Binder'")
+    if re.search(r"/lab\d\d_[^/]+$", docname):
+        name = Path(docname).name + ".ipynb"
+        assert re.search(rf'<a href="{re.escape(name)}"[^>]*class="[^"]*\bdownload\b', html), (
+            f"{docname}.html offers no download of {name}")
+        offered = site_dir / f"{docname}.ipynb"
+        assert offered.is_file() and offered.read_bytes() == (REPO / f"{docname}.ipynb").read_bytes(), (
+            f"the {name} offered on {docname}.html is not the committed lab notebook")

@@ -91,7 +91,7 @@ plt.rcParams.update(
     {"figure.dpi": 100, "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
 )
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#777777"
-pd.set_option("display.precision", 2)
+pd.set_option("display.float_format", lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}")  # counts: no ".0"
 print("Ready.")
 
 # %% [markdown]
