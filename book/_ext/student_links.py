@@ -5,6 +5,7 @@
   course's helpers) it is dropped.
 - Every lab page gets a "Download notebook" button: the committed lab notebook (no outputs, no
   solution), copied beside the page.
+- ``book/_static/course.css``: display formulas drawn smaller on a phone, so that each fits the column.
 - Pages can write ``{{ course_zip }}`` (a link to download the whole course as a ZIP file) and
   ``{{ binder_link }}`` (a link that opens the course on Binder), substitutions built from the same URL.
 """
@@ -30,7 +31,7 @@ def _substitutions(app, config):
     owner_repo = urlparse(url).path.strip("/")
     subs = dict(config.myst_substitutions or {})
     subs["course_zip"] = f"[download the course as a ZIP file]({url}/archive/refs/heads/{branch}.zip)"
-    subs["binder_link"] = f"[open the course on Binder]({binder}/v2/gh/{owner_repo}/{branch}?urlpath=lab)"
+    subs["binder_link"] = f"[open the course on Binder]({binder}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks)"
     config.myst_substitutions = subs
 
 
@@ -56,7 +57,14 @@ def _header_buttons(app, pagename, templatename, context, doctree):
                                "icon": "fas fa-download", "label": "download-lab", "classes": "download"})
 
 
+def _stylesheet(app, config):
+    """The course's own small stylesheet (book/_static/course.css)."""
+    config.html_static_path = [*config.html_static_path, "book/_static"]
+
+
 def setup(app):
+    app.connect("config-inited", _stylesheet)
+    app.add_css_file("course.css")
     app.connect("config-inited", _substitutions, priority=900)
     app.connect("html-page-context", _header_buttons, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

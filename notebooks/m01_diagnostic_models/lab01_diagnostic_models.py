@@ -560,8 +560,9 @@ assert np.isclose(n_correct / n_pairs, auc["Logistic regression"]), "the pair co
 # he has CAD (probability *p*, harm of a false negative). The two are equal at the **threshold
 # probability** *p*ₜ where
 #
-# $$\frac{p_t}{1 - p_t} = \frac{\text{harm of a false positive}}{\text{harm of a false negative}} = \frac{1}{\text{harm ratio}}
-# \quad\Longrightarrow\quad p_t = \frac{1}{1 + \text{harm ratio}}$$
+# $$\begin{aligned}\frac{p_t}{1 - p_t} &= \frac{\text{harm of a false positive}}{\text{harm of a false negative}} \\
+# &= \frac{1}{\text{harm ratio}} \\
+# \text{so}\quad p_t &= \frac{1}{1 + \text{harm ratio}}\end{aligned}$$
 #
 # (Pauker & Kassirer, *N Engl J Med* 1980). The value below is only a starting point for discussion,
 # not a guideline: change it and re-run the cells of this section.

@@ -283,7 +283,8 @@ plt.show()
 # the prediction for an "average patient" with the mean of every input. SHAP gives each input a share of
 # the difference between the base value and this patient's prediction:
 #
-# $$\text{prediction} = \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} + \dots + \text{SHAP}_\text{ST depression}$$
+# $$\begin{aligned}\text{prediction} = {} & \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} \\
+# & + \dots + \text{SHAP}_\text{ST depression}\end{aligned}$$
 #
 # For our forest, predictions are probabilities, so each SHAP value is a number of **percentage points**
 # that input added to (or took away from) this patient's score. The shares come from game theory (Shapley
