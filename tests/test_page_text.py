@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, source_of, toc_docnames
 
 TOC = toc_docnames()
@@ -85,7 +84,7 @@ def test_the_repository_url_is_written_in_one_place():
 
 @pytest.mark.parametrize("index", sorted(REPO.glob("book/m[0-9][0-9]_*/index.md")), ids=lambda p: p.parent.name)
 def test_learning_objectives_open_each_module(index):
-    headings = re.findall(r"^## (.+)$", index.read_text(encoding="utf-8"), re.M)
+    headings = re.findall(r"^## (.+)$", index.read_text(encoding="utf-8"), re.MULTILINE)
     assert headings and headings[0] == "Learning objectives", (
         f"{index.relative_to(REPO)}: the first section is {headings[:1]}, not the learning objectives")
 
@@ -136,9 +135,9 @@ def tables_of(html: str):
     return [t for t in parser.tables if t]
 
 
-SCIENTIFIC = re.compile(r"\b\d(?:\.\d+)?e[-+]\d+\b", re.I)
-COUNT_HEADER = re.compile(r"\b(?:patients|count|counts|n|people|referred|found|missed|alerts|TP|FP|FN|TN)\b|per 1,000", re.I)
-PER_RATE = re.compile(r"\bper\b(?! 1,000| 100\b)", re.I)  # "alerts per day" is a rate, not a count
+SCIENTIFIC = re.compile(r"\b\d(?:\.\d+)?e[-+]\d+\b", re.IGNORECASE)
+COUNT_HEADER = re.compile(r"\b(?:patients|count|counts|n|people|referred|found|missed|alerts|TP|FP|FN|TN)\b|per 1,000", re.IGNORECASE)
+PER_RATE = re.compile(r"\bper\b(?! 1,000| 100\b)", re.IGNORECASE)  # "alerts per day" is a rate, not a count
 FLOAT_COUNT = re.compile(r"^\d[\d,]*\.0$")
 INTEGER = re.compile(r"^-?\d[\d,]*$")
 
@@ -162,7 +161,7 @@ def table_problems(table) -> list[str]:
                          if FLOAT_COUNT.match(row[i][0])]
     # A row labelled "total": each column of whole numbers adds up to it.
     for t, total in enumerate(body):
-        if re.fullmatch(r"(?:\*\*)?total(?:\*\*)?", total[0][0], re.I):
+        if re.fullmatch(r"(?:\*\*)?total(?:\*\*)?", total[0][0], re.IGNORECASE):
             parts = body[:t]
             for i in range(1, width):
                 values = [_number(row[i][0]) for row in parts]
@@ -171,7 +170,7 @@ def table_problems(table) -> list[str]:
                     problems.append(f"column {headers[i]!r}: rows add to {sum(values)}, the total says {expected}")
     # A column headed "total": each row of whole numbers adds up to it.
     for i, header in enumerate(headers):
-        if i and re.search(r"\btotal\b", header, re.I):
+        if i and re.search(r"\btotal\b", header, re.IGNORECASE):
             for row in body:
                 values = [_number(row[j][0]) for j in range(1, i)]
                 expected = _number(row[i][0])

@@ -85,7 +85,7 @@ def test_student_requirements_cover_every_import_of_the_notebooks():
 
     imports = set()
     for path in [*REPO.glob("notebooks/*/lab*.py"), *REPO.glob("instructors/assignments/a*.py")]:
-        imports |= set(re.findall(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", path.read_text(), re.M))
+        imports |= set(re.findall(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", path.read_text(), re.MULTILINE))
     modules = {"sklearn": "scikit-learn", "clinical_data": None}
     missing = []
     for module in sorted(imports - set(sys.stdlib_module_names)):
