@@ -122,7 +122,7 @@ def calibration_intercept_slope(y_true, p) -> tuple[float, float]:
 
 def by_group(y_true, y_pred, groups) -> pd.DataFrame:
     """Patients, FNR, FPR and share referred per group (fairlearn MetricFrame)."""
-    return MetricFrame(metrics=METRICS, y_true=y_true, y_pred=y_pred, sensitive_features=groups).by_group
+    return MetricFrame(metrics=METRICS, y_true=y_true, y_pred=y_pred, sensitive_features=groups).by_group.astype({"patients": int})
 
 
 def rates(y_true, y_pred) -> tuple[float, float]:

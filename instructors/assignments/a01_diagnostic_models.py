@@ -42,7 +42,7 @@
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
 #   a message tells you what to look at. Some further checks run only when your work is graded.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
-# - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
+# - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
 # Points: 17 autograded (10 questions) and 5 for the written answer.
 

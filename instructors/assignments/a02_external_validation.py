@@ -51,7 +51,7 @@
 #   the prevalence forgotten). They do **not** check your VA, Hungary or Switzerland numbers: those are
 #   checked when your work is graded. A silent test cell means the visible checks passed.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
-# - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
+# - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
 # Points: 17 autograded (10 questions) and 5 for the written memo.
 

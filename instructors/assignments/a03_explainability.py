@@ -39,7 +39,7 @@
 #   a message tells you what to look at. Some further checks run only when your work is graded.
 # - Keep `heart_disease.csv` and `breast_cancer.csv` in the same folder as this notebook (download them
 #   from the course site).
-# - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
+# - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
 # Points: 17 autograded (9 questions) and 5 for the written answer.
 

@@ -41,7 +41,7 @@
 # 6. weigh the model with net benefit and decision curves, per hospital, before and after recalibration;
 # 7. monitor a model after go-live, and see a change in the hospital coming.
 #
-# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
 # bottom (Shift + Enter). Lines marked `# extra code – …` only fit the model or make tables and figures
 # look nice: you can skip them.
 
@@ -191,7 +191,7 @@ oe_cleveland = observed / expected
 print(f"Cleveland test: {observed} observed, {expected:.1f} expected, O/E = {oe_cleveland:.2f}")
 
 # %% [markdown]
-# **📝 Your turn 1.** Compute **O/E for the VA patients** (`va`): a number, like `oe_cleveland` above. You
+# **Your turn 1.** Compute **O/E for the VA patients** (`va`): a number, like `oe_cleveland` above. You
 # can copy the cell above and change the group.
 
 # %%
@@ -214,7 +214,7 @@ else:
     print("Not quite. Observed: the number of VA patients with CAD. Expected: the sum of their predicted risks.")
 
 # %% [markdown]
-# **📝 Your turn 2.** Now for the three external hospitals at once. Build a **dictionary**
+# **Your turn 2.** Now for the three external hospitals at once. Build a **dictionary**
 # `{hospital: O/E}` with the keys `"Hungary"`, `"VA Long Beach"` and `"Switzerland"`. A loop does it in
 # one line: `{name: ... for name, g in groups.items() if name != "Cleveland test"}`.
 
@@ -280,7 +280,7 @@ not_it = sm.GLM(groups["Cleveland test"]["cad"].to_numpy(), sm.add_constant(lp_c
 print(f"(The intercept of a + b × LP is {not_it.params[0]:.2f}: a different number, and not the calibration intercept.)")
 
 # %% [markdown]
-# **📝 Your turn 3.** Call `calibration_intercept_slope` for the VA patients (`va["cad"]`, `va["risk"]`)
+# **Your turn 3.** Call `calibration_intercept_slope` for the VA patients (`va["cad"]`, `va["risk"]`)
 # and store the **calibration slope** in `my_slope_va`. Is it below or above 1, and what does that mean
 # for Mr L.'s risk?
 
@@ -327,7 +327,7 @@ prevalence_va = va["cad"].mean()
 print(f"VA Long Beach:  Brier score {brier_va:.3f}, prevalence {prevalence_va:.2f}")
 
 # %% [markdown]
-# **📝 Your turn 4.** Write the formula above in one line to get the **scaled Brier score at the VA**,
+# **Your turn 4.** Write the formula above in one line to get the **scaled Brier score at the VA**,
 # from `brier_va` and `prevalence_va`.
 
 # %%
@@ -434,7 +434,7 @@ check_table.drop(columns=["patients", "prevalence"])
 # also that the slope estimated on 100 patients (above) and the slope seen in the other 100 differ a lot:
 # small samples make noisy updates, the subject of the next section.
 #
-# **📝 Your turn 5.** Compute the **AUC of the recalibrated risks** in the check half,
+# **Your turn 5.** Compute the **AUC of the recalibrated risks** in the check half,
 # `versions["recalibrated"]` against `va_check["cad"]`, with `roc_auc_score`.
 
 # %%
@@ -522,7 +522,7 @@ n = len(va)
 print(f"At the VA, threshold {PT}: {tp} true positives and {fp} false positives among {n} patients.")
 
 # %% [markdown]
-# **📝 Your turn 6.** Write the formula in one line: the **net benefit of the model at the VA** at
+# **Your turn 6.** Write the formula in one line: the **net benefit of the model at the VA** at
 # $p_t = 0.2$, from `tp`, `fp`, `n` and `PT`.
 
 # %%
@@ -720,7 +720,7 @@ plt.show()
 # too much sepsis). Watching the inputs (lactate jumped), auditing a sample of charts against the record,
 # and asking what changed at the hospital are part of the plan too.
 #
-# **📝 Your turn 7.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
+# **Your turn 7.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
 # recorded cases over the sum of predicted risks, for those months of `live`).
 
 # %%

@@ -59,7 +59,7 @@
 #    it to a patient;
 # 7. put one patient's explanation into plain words.
 #
-# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
 # bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
 # skip them.
 
@@ -283,7 +283,8 @@ plt.show()
 # the prediction for an "average patient" with the mean of every input. SHAP gives each input a share of
 # the difference between the base value and this patient's prediction:
 #
-# $$\text{prediction} = \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} + \dots + \text{SHAP}_\text{ST depression}$$
+# $$\begin{aligned}\text{prediction} = {} & \text{base value} + \text{SHAP}_\text{age} + \text{SHAP}_\text{male} \\
+# & + \dots + \text{SHAP}_\text{ST depression}\end{aligned}$$
 #
 # For our forest, predictions are probabilities, so each SHAP value is a number of **percentage points**
 # that input added to (or took away from) this patient's score. The shares come from game theory (Shapley
@@ -410,7 +411,7 @@ for kind in ["typical angina (the reference)"] + chest_pain:
 # None of the other answers gives "his score minus the points". To ask "what if?", change the input and
 # ask the model again.
 #
-# **📝 Your turn 1.** Which input pushed **Mr R.'s** score **up** the most? Type its column name as text,
+# **Your turn 1.** Which input pushed **Mr R.'s** score **up** the most? Type its column name as text,
 # for example `"age"`.
 
 # %%
@@ -565,7 +566,7 @@ plt.show()
 # of the group (the radius-only model above), and check that explanations agree with what is known about
 # the disease. When two explanations of the same model disagree, look for correlated inputs first.
 #
-# **📝 Your turn 2.** How much does the breast-cancer forest's AUC fall when `mean_concave_points` and
+# **Your turn 2.** How much does the breast-cancer forest's AUC fall when `mean_concave_points` and
 # `mean_texture` are shuffled **together**? Use `group_importance` (same model, test data and defaults as
 # above) and store the fall in AUC.
 
@@ -624,7 +625,7 @@ plt.show()
 # leakage. Here the explanation was *useful*: it pointed straight at the problem. It cannot tell you that
 # the column is a leak; only knowing **when** each input is recorded can.
 #
-# **📝 Your turn 3.** Without looking at the code above, imagine you were given only `leaky_importance`.
+# **Your turn 3.** Without looking at the code above, imagine you were given only `leaky_importance`.
 # Which column would you remove? Type its name as text.
 
 # %%

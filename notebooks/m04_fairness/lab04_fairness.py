@@ -57,7 +57,7 @@
 # 5. see why calibration and equal error rates cannot both hold when prevalence differs, and what removing
 #    sex from the model's inputs trades.
 #
-# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
 # bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
 # skip them.
 
@@ -91,7 +91,7 @@ plt.rcParams.update(
     {"figure.dpi": 100, "font.size": 12, "axes.titlesize": 13, "axes.labelsize": 12, "legend.fontsize": 11}
 )
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#777777"
-pd.set_option("display.precision", 2)
+pd.set_option("display.float_format", lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}")  # counts: no ".0"
 print("Ready.")
 
 # %% [markdown]
@@ -655,7 +655,7 @@ trade_off
 # in need matters most. When a probability is read out to guide a patient's tests, calibration within
 # her group comes first. Say which you chose and why, and report all of them by group.
 #
-# ## 7. 📝 Your turn
+# ## 7. Your turn
 #
 # Write your answer in place of `None`, run the cell, then run the check cell below it. The check cell
 # tells you whether you are right and gives a hint if not; it never shows the answer. These exercises are

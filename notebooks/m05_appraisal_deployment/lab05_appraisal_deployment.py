@@ -41,7 +41,7 @@
 # Nothing in this lab runs a language model: the "model outputs" are a small synthetic corpus written for
 # the course, with every error labelled (see the data cards `genai_*`).
 #
-# You do not need to write code except in the cells marked **📝 Your turn**. Run the cells from top to
+# You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
 # bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
 # skip them.
 
@@ -133,7 +133,7 @@ plt.show()
 # An AUC of 0.63 sounds like "better than chance". The table says what it means on the ward: most alerts
 # are false, and most patients with sepsis are not identified before onset.
 #
-# **📝 Your turn 1.** What is the model's **specificity** at this threshold (a fraction between 0 and 1)?
+# **Your turn 1.** What is the model's **specificity** at this threshold (a fraction between 0 and 1)?
 # Of the hospitalisations *without* sepsis, what share had no alert?
 
 # %%
@@ -242,7 +242,7 @@ plt.show()
 # There is no threshold at which this model is both sustainable and sensitive. That is what a silent
 # deployment is for: finding it out before anyone acts on the flags.
 #
-# **📝 Your turn 2.** At a threshold of **0.10**, how many flags a day would the model raise in the silent
+# **Your turn 2.** At a threshold of **0.10**, how many flags a day would the model raise in the silent
 # period? Count the tests with `risk` at or above 0.10 and divide by the number of days, `DAYS`.
 
 # %%
@@ -418,7 +418,7 @@ print(f"Women − men: {sex_diff:+.1%} (95% CI {sex_diff_ci[0]:+.1%} to {sex_dif
 by_sex
 
 # %% [markdown]
-# **📝 Your turn 3.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
+# **Your turn 3.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
 # fraction between 0 and 1.
 
 # %%
@@ -470,7 +470,7 @@ pd.crosstab(references["lookup"], references["status"], margins=True)
 # real journal names, and DOIs that look right but resolve to nothing (here under the prefix 10.0000, so no
 # real paper is misattributed). **Never cite a reference you have not opened.**
 #
-# **📝 Your turn 4.** What fraction of the references in the list are **accurate** (the title is in the
+# **Your turn 4.** What fraction of the references in the list are **accurate** (the title is in the
 # catalogue and every field matches)? Use the `lookup` column.
 
 # %%

@@ -1,0 +1,70 @@
+"""Links a student can read, all built from `_config.yml`'s `repository.url` (the one place it is set).
+
+- The theme's launch menu is an unlabelled rocket. On the pages of a lab or an assignment it becomes a
+  button that says what it does ("Open in Binder"); on the book's own pages (MyST notebooks that need the
+  course's helpers) it is dropped.
+- Every lab page gets a "Download notebook" button: the committed lab notebook (no outputs, no
+  solution), copied beside the page.
+- ``book/_static/course.css``: display formulas drawn smaller on a phone, so that each fits the column.
+- Pages can write ``{{ course_zip }}`` (a link to download the whole course as a ZIP file) and
+  ``{{ binder_link }}`` (a link that opens the course on Binder), substitutions built from the same URL.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+LAB = re.compile(r"^notebooks/m\d\d_[^/]+/lab\d\d_[^/]+$")
+
+
+def _repository(config) -> tuple[str, str]:
+    options = config.html_theme_options or {}
+    return options.get("repository_url", "").rstrip("/"), options.get("repository_branch", "") or "main"
+
+
+def _substitutions(app, config):
+    url, branch = _repository(config)
+    binder = ((config.html_theme_options or {}).get("launch_buttons") or {}).get("binderhub_url", "").rstrip("/")
+    owner_repo = urlparse(url).path.strip("/")
+    subs = dict(config.myst_substitutions or {})
+    subs["course_zip"] = f"[download the course as a ZIP file]({url}/archive/refs/heads/{branch}.zip)"
+    subs["binder_link"] = f"[open the course on Binder]({binder}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks)"
+    config.myst_substitutions = subs
+
+
+def _header_buttons(app, pagename, templatename, context, doctree):
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    for i, button in enumerate(buttons):
+        if button.get("label") == "launch-buttons":
+            links = [dict(b, text=f"Open in {b['text']}", label=f"launch-{b['text'].lower()}",
+                          tooltip=f"Run this notebook on {b['text']}: nothing to install")
+                     for b in button.get("buttons", []) if b.get("type") == "link"]
+            buttons[i:i + 1] = links if pagename.startswith("notebooks/") else []
+            break
+    if LAB.match(pagename):
+        source = Path(app.srcdir, pagename + ".ipynb")
+        if source.is_file():
+            target = Path(app.outdir, pagename + ".ipynb")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            buttons.insert(0, {"type": "link", "url": source.name, "text": "Download notebook",
+                               "tooltip": "Download this lab as a notebook (.ipynb) to run on your computer",
+                               "icon": "fas fa-download", "label": "download-lab", "classes": "download"})
+
+
+def _stylesheet(app, config):
+    """The course's own small stylesheet (book/_static/course.css)."""
+    config.html_static_path = [*config.html_static_path, "book/_static"]
+
+
+def setup(app):
+    app.connect("config-inited", _stylesheet)
+    app.add_css_file("course.css")
+    app.connect("config-inited", _substitutions, priority=900)
+    app.connect("html-page-context", _header_buttons, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
