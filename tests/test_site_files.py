@@ -179,6 +179,34 @@ def test_every_download_is_a_committed_student_file(site_dir, secrets):
     assert not found, f"downloads hold solution or hidden-test lines:\n{_report(found)}"
 
 
+def test_the_course_zip_holds_the_student_files_and_nothing_of_the_instructors(site_dir, secrets, tmp_path):
+    """The set-up page's ZIP: the notebooks, the data and the loader, byte for byte as committed; no
+    master, rubric, guide or test, and no solution or hidden-test line in any file."""
+    import zipfile
+
+    archive = site_dir / "book" / "start" / "clinical-ai-course.zip"
+    assert archive.is_file(), "the site has no course ZIP beside the set-up page"
+    with zipfile.ZipFile(archive) as z:
+        names = [n for n in z.namelist() if not n.endswith("/")]
+        z.extractall(tmp_path)
+    inside = {Path(n).relative_to("clinical-ai-course").as_posix() for n in names}
+    for needed in ("requirements-student.txt", "pyproject.toml", "datasets/__init__.py",
+                   "notebooks/m01_diagnostic_models/lab01_diagnostic_models.ipynb"):
+        assert needed in inside, f"the course ZIP lacks {needed}"
+    top = {n.split("/")[0] for n in inside}
+    assert not top & {"instructors", "tests", "benchmarks", ".ci", ".git", "book"}, f"the course ZIP holds {sorted(top)}"
+    changed = [n for n in inside if _sha(tmp_path / "clinical-ai-course" / n) != _sha(REPO / n)]
+    assert not changed, f"files in the course ZIP that differ from the repository's: {changed[:5]}"
+    found = find_leaks([tmp_path], secrets)
+    assert not found, f"the course ZIP holds solution or hidden-test lines:\n{_report(found)}"
+
+
+def test_binder_removes_the_instructor_material_before_a_student_gets_in():
+    post_build = (REPO / "binder" / "postBuild").read_text()
+    removed = re.search(r"^rm -rf (.+)$", post_build, re.M)
+    assert removed and {".git", "instructors", "tests"} <= set(removed[1].split()), "binder/postBuild keeps the masters"
+
+
 def test_student_edition_holds_no_instructor_material(site_dir, secrets, instructor_phrases):
     """Neither the guide, nor a rubric, nor a master's solution is in `_build/html`."""
     found = find_leaks([site_dir], instructor_phrases)

@@ -6,18 +6,28 @@
 - Every lab page gets a "Download notebook" button: the committed lab notebook (no outputs, no
   solution), copied beside the page.
 - ``book/_static/course.css``: display formulas drawn smaller on a phone, so that each fits the column.
-- Pages can write ``{{ course_zip }}`` (a link to download the whole course as a ZIP file) and
-  ``{{ binder_link }}`` (a link that opens the course on Binder), substitutions built from the same URL.
+- Pages can write ``{{ course_zip }}`` (a link to download the student's part of the course as a ZIP
+  file, built with the site: notebooks, data and the loader, never ``instructors/``, whose masters hold
+  the solutions, nor the tests) and ``{{ binder_link }}`` (a link that opens the course on Binder, built
+  from ``repository.url``; Binder's ``postBuild`` deletes the instructor material before a student gets in).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 LAB = re.compile(r"^notebooks/m\d\d_[^/]+/lab\d\d_[^/]+$")
+
+#: The student's course archive: where it is published (beside the set-up page that links to it) and
+#: what it holds. The loader (`pip install --no-deps -e .`) needs pyproject.toml and both packages.
+COURSE_ZIP = "book/start/clinical-ai-course.zip"
+STUDENT_FILES = ("notebooks", "datasets", "autograder", "binder", "requirements-student.txt",
+                 "constraints.txt", "pyproject.toml", "README.md")
+_SKIP = {"__pycache__", ".ipynb_checkpoints", ".venv-extract"}
 
 
 def _repository(config) -> tuple[str, str]:
@@ -30,7 +40,7 @@ def _substitutions(app, config):
     binder = ((config.html_theme_options or {}).get("launch_buttons") or {}).get("binderhub_url", "").rstrip("/")
     owner_repo = urlparse(url).path.strip("/")
     subs = dict(config.myst_substitutions or {})
-    subs["course_zip"] = f"[download the course as a ZIP file]({url}/archive/refs/heads/{branch}.zip)"
+    subs["course_zip"] = f"[download the course as a ZIP file]({Path(COURSE_ZIP).name})"
     subs["binder_link"] = f"[open the course on Binder]({binder}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks)"
     config.myst_substitutions = subs
 
@@ -57,6 +67,22 @@ def _header_buttons(app, pagename, templatename, context, doctree):
                                "icon": "fas fa-download", "label": "download-lab", "classes": "download"})
 
 
+def _course_zip(app, exception):
+    """The student's course archive, written with the site (the set-up page links to it)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    root = Path(app.srcdir)
+    target = Path(app.outdir, COURSE_ZIP)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in STUDENT_FILES:
+            path = root / name
+            files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+            for file in files:
+                if _SKIP.isdisjoint(file.relative_to(root).parts) and file.suffix != ".pyc":
+                    archive.write(file, Path("clinical-ai-course", file.relative_to(root)))
+
+
 def _stylesheet(app, config):
     """The course's own small stylesheet (book/_static/course.css)."""
     config.html_static_path = [*config.html_static_path, "book/_static"]
@@ -67,4 +93,5 @@ def setup(app):
     app.add_css_file("course.css")
     app.connect("config-inited", _substitutions, priority=900)
     app.connect("html-page-context", _header_buttons, priority=600)
+    app.connect("build-finished", _course_zip)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
