@@ -173,7 +173,7 @@ missing.T.round(0).astype(int).rename_axis("% not recorded")
 # We keep 30 % of the Cleveland patients aside as a **test set**: the models never see them during
 # training, so they play the part of new patients. The split is *stratified*, so both parts have the same
 # share of patients with CAD. (The book's chapter builds its model from six of these inputs and tests it on
-# a different third of the patients, so its sensitivity, PPV and AUC differ a little from yours: with about
+# a different random split of the patients (a third for testing), so its sensitivity, PPV and AUC differ a little from yours: with about
 # 90 test patients, one or two patients move a percentage by a few points.)
 
 # %%
