@@ -14,8 +14,8 @@ How the level moves. Two correct answers in a row move the learner up a level; t
 worked solution and move them down one (never below level 1). Two correct answers in a row at the top level
 mark the objective as mastered: from level 1 that takes ``2 × levels`` correct answers in a row.
 
-Progress is a small JSON file the learner owns (``~/.clinical-ai-course/practice.json`` unless another path is
-given, or set in the ``CLINICAL_AI_PRACTICE`` environment variable); it can be read, copied or deleted freely.
+Progress is a small JSON file the learner owns (``~/.clinical-ai-course/practice-<learner>.json`` unless another
+path is given, or set in the ``CLINICAL_AI_PRACTICE`` environment variable); it can be read, copied or deleted.
 """
 
 from __future__ import annotations
@@ -108,9 +108,10 @@ def _cells(value: float, tol: float) -> set[int]:
 
 
 def _clashes(draft: gen.Draft) -> bool:
-    """A wrong answer too close to the right one (its hint could fire on a right answer)."""
-    right = round(draft.answer / draft.tol)
-    return any(not math.isnan(v) and abs(round(v / draft.tol) - right) <= 2 for v, _ in draft.wrong.values())
+    """Two answers too close together: a hint could fire on a right answer, or on another mistake's."""
+    cells = [round(draft.answer / draft.tol)] + [round(v / draft.tol) for v, _ in draft.wrong.values()
+                                                  if not math.isnan(v)]
+    return any(abs(a - b) <= 2 for i, a in enumerate(cells) for b in cells[i + 1:])
 
 
 def draft(item: str, seed: int, level: int) -> gen.Draft:
@@ -176,13 +177,17 @@ def variant(learner: str, item: str, attempt: int, level: int) -> Variant:
 
 # -- progress ---------------------------------------------------------------------------------------------
 
-def default_path() -> Path:
+def default_path(learner: str = "") -> Path:
+    """``$CLINICAL_AI_PRACTICE``, or one file per learner in ``~/.clinical-ai-course/``."""
     env = os.environ.get("CLINICAL_AI_PRACTICE")
-    return Path(env) if env else Path.home() / ".clinical-ai-course" / "practice.json"
+    if env:
+        return Path(env)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in learner) or "practice"
+    return Path.home() / ".clinical-ai-course" / f"practice-{safe}.json"
 
 
-def load_progress(path: Path | str | None = None) -> dict:
-    p = Path(path) if path else default_path()
+def load_progress(path: Path | str | None = None, learner: str = "") -> dict:
+    p = Path(path) if path else default_path(learner)
     if not p.exists():
         return {"learner": None, "items": {}}
     return json.loads(p.read_text(encoding="utf-8"))
@@ -216,7 +221,7 @@ class Practice:
         if not learner or not str(learner).strip():
             raise ValueError("give your name or any id you like as the learner (it seeds your questions)")
         self.learner = str(learner).strip()
-        self.path = Path(path) if path else default_path()
+        self.path = Path(path) if path else default_path(self.learner)
         self.progress = load_progress(self.path)
         if self.progress.get("learner") not in (None, self.learner):
             raise ValueError(f"{self.path} holds the progress of another learner; give another path")

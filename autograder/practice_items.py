@@ -239,12 +239,12 @@ def calibration(rng: random.Random, level: int) -> Draft:
                       "difference": ((observed - expected) / n, "That is the difference in rates; O/E is a ratio.")},
                      proportion=False, unit="a ratio, to 2 decimal places")
     if level == 2:
-        mean_p = expected / n
+        mean_p = round(expected / n, 3)               # the mean risk as shown; the answer follows from it
         rate = observed / n
         return Draft(f"In {n} patients at a new hospital the model's **mean** predicted risk is {mean_p:.3f} "
                      f"and {observed} patients had the event. What is the **O/E** ratio?", rate / mean_p,
                      f"Observed rate = {observed}/{n} = {rate:.3f}; O/E = {rate:.3f} / {mean_p:.3f} = "
-                     f"{rate / mean_p:.2f} (the same as {observed} / {expected} expected events).",
+                     f"{rate / mean_p:.2f} (the same as {observed} observed / {n * mean_p:.0f} expected events).",
                      {"E/O": (mean_p / rate, "That is E/O, inverted."),
                       "rate": (rate, "That is the observed event rate; divide it by the mean predicted risk.")},
                      proportion=False, unit="a ratio, to 2 decimal places")
@@ -391,12 +391,13 @@ def shap_additivity(rng: random.Random, level: int) -> Draft:
                       "base risk plus": (_expit(base) + sum(contribs) if 0 < _expit(base) + sum(contribs) < 1
                                          else math.nan, "SHAP values here are in log-odds: add them on that scale, "
                                                     "then convert.")})
-    out = _expit(total)
+    out = round(_expit(total), 3)                     # the risk as shown; the answer follows from it
+    missing = _logit(out) - base - contribs[0] - contribs[1]
     return Draft(f"The model gives this patient a risk of {out:.3f}. The SHAP base value is {base:+.2f} (log-odds); "
                  f"two contributions are {names[0]} {contribs[0]:+.2f} and {names[1]} {contribs[1]:+.2f}, and only "
-                 f"{names[2]} is left. What is **its SHAP value** (log-odds)?", contribs[2],
+                 f"{names[2]} is left. What is **its SHAP value** (log-odds)?", missing,
                  f"logit({out:.3f}) = {_logit(out):.3f}; subtract base and the two others: {_logit(out):.3f} − "
-                 f"({base:+.2f}) − ({contribs[0]:+.2f}) − ({contribs[1]:+.2f}) = {contribs[2]:.2f}.",
+                 f"({base:+.2f}) − ({contribs[0]:+.2f}) − ({contribs[1]:+.2f}) = {missing:.2f}.",
                  {"risk scale": (out - _expit(base) - contribs[0] - contribs[1], "Work in log-odds: convert the "
                                                                                  "risk with logit first.")},
                  tol=0.02, proportion=False, unit="log-odds, to 2 decimal places")
@@ -476,7 +477,7 @@ def alert_burden(rng: random.Random, level: int) -> Draft:
                      tol=1.5, proportion=False, unit="alerts a day")
     if level == 2:
         return Draft(f"{census} inpatients a day; {_pct(prev)} have sepsis. The model's sensitivity is {_pct(sens)} "
-                     f"and specificity {_pct(spec)}. How many **alerts per day**?", alerts,
+                     f"and specificity {_pct(spec)}. How many **alerts per day, true and false together**?", alerts,
                      f"True alerts = {census} × {prev} × {sens} = {census * prev * sens:.1f}; false alerts = {census} × "
                      f"{1 - prev:.2f} × {1 - spec:.2f} = {census * (1 - prev) * (1 - spec):.1f}; total {alerts:.1f}.",
                      {"true only": (census * prev * sens, "You counted only the true alerts: the false alerts "
