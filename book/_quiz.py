@@ -1,0 +1,82 @@
+"""Self-check questions at the end of the chapter pages, drawn by jupyterquiz.
+
+jupyterquiz writes each quiz into the page as HTML and JavaScript, with its questions inline (a list, never a
+URL), so the quizzes work in the static site offline. Every numeric answer is passed in from the page's own
+computation; each wrong answer a learner commonly gives gets its own feedback. These checks are formative:
+the answers sit in the page's HTML, and nothing is recorded.
+
+Use from a page (which runs in its module's folder)::
+
+    import sys; sys.path.insert(0, "..")
+    from _quiz import choice, numeric, self_check
+    self_check([numeric("…", answer=ppv, wrong=[(sens, "That is the sensitivity …")]), choice(...)])
+"""
+
+from __future__ import annotations
+
+from IPython.display import Javascript, display
+
+# The Okabe–Ito blue of the book's figures, dark enough for white text (contrast above 4.5:1).
+COLORS = {
+    "--jq-multiple-choice-bg": "#0b4f7c",
+    "--jq-many-choice-bg": "#0b4f7c",
+    "--jq-numeric-bg": "#0b4f7c",
+    "--jq-string-bg": "#0b4f7c",
+    "--jq-mc-button-bg": "#ffffff",
+    "--jq-numeric-input-bg": "#ffffff",
+    "--jq-numeric-input-label": "#ffffff",
+    "--jq-incorrect-color": "#ffd6d6",
+    "--jq-correct-color": "#d4f7d4",
+    "--jq-text-color": "#ffffff",
+    "--jq-link-color": "#cfe6ff",
+}
+
+# jupyterquiz's answer box has a visible "Type numeric answer here" that is not tied to it: give the box an
+# accessible name so that screen readers announce it.
+_LABEL_INPUTS = """
+(function label(tries) {
+  document.querySelectorAll('.NumericQn input.Input-text:not([aria-label])').forEach(function (box) {
+    const text = box.closest('.NumericQn').querySelector('[id^=quizQn]');
+    box.setAttribute('aria-label', 'Your answer' + (text ? ': ' + text.textContent.trim().slice(0, 120) : ''));
+  });
+  if (tries > 0 && document.querySelector('.NumericQn input.Input-text:not([aria-label])')) {
+    setTimeout(function () { label(tries - 1); }, 200);
+  }
+})(25);
+"""
+
+
+def numeric(question: str, answer: float, tol: float, wrong=(), *, percent_hint: bool = False,
+            right: str = "Correct.", fallback: str | None = None) -> dict:
+    """A number to type. ``wrong`` is a list of (value, feedback) for the common wrong answers.
+
+    An answer within ``tol`` of ``answer`` is right. A wrong value whose window would overlap the right one
+    is left out (its feedback could fire on a right answer). ``percent_hint`` adds feedback for a proportion
+    typed as a percentage."""
+    answers = [{"type": "range", "range": [answer - tol, answer + tol], "correct": True, "feedback": right}]
+    for value, feedback in wrong:
+        if abs(value - answer) > 2 * tol:
+            answers.append({"type": "range", "range": [value - tol, value + tol], "correct": False,
+                            "feedback": feedback})
+    if percent_hint and 0 < answer < 1:
+        answers.append({"type": "range", "range": [100 * answer - 100 * tol, 100 * answer + 100 * tol],
+                        "correct": False,
+                        "feedback": "That is a percentage: give a proportion between 0 and 1 (0.25, not 25)."})
+    answers.append({"type": "default", "feedback": fallback or "Not quite: work it through again from the page."})
+    return {"question": question, "type": "numeric", "answers": answers}
+
+
+def choice(question: str, options: list[tuple[str, bool, str]]) -> dict:
+    """One right option among several; each option has its own feedback (why it is right, or the mistake)."""
+    assert sum(correct for _, correct, _ in options) == 1, "a self-check choice has exactly one right option"
+    return {"question": question, "type": "multiple_choice",
+            "answers": [{"answer": text, "correct": correct, "feedback": fb} for text, correct, fb in options]}
+
+
+def self_check(questions: list[dict]) -> None:
+    """Draw the questions (2 to 4 per page) in the page."""
+    from jupyterquiz import display_quiz
+
+    assert 2 <= len(questions) <= 4, "a page's self-check has two to four questions"
+    display_quiz(questions, shuffle_answers=False, colors=COLORS, max_width=720)
+    display(Javascript(_LABEL_INPUTS))
