@@ -328,3 +328,26 @@ def test_no_practice_notebook_or_page_holds_a_plain_answer(path):
                     for s in _answer_strings(d.answer):
                         assert not re.search(rf"(?<![\d.]){re.escape(s)}(?!\d)", text), \
                             f"{path.name}: holds {s}, the answer of {item} level {level} for {learner}"
+
+
+# -- the class report points to practice ------------------------------------------------------------------
+
+def test_the_report_study_plan_of_a_student_weak_on_an_objective_links_to_its_practice():
+    from autograder import course
+    from autograder.grading import Result
+    from autograder.report import objectives as tagged, study_plan, study_step
+
+    base = "https://course.example/book"
+    checked = 0
+    for a in course.all_assignments():
+        for question, objective in tagged(a).items():
+            result = Result("s1", "graded", questions={question: 0.0}, max_points={question: 1.0})
+            plan = study_plan(result, {question: objective}, a.sections)
+            assert [o for o, _, _ in plan] == [objective]
+            html_ = study_step(*plan[0][:2], plan[0][2], "", lambda page: str(page), base)
+            for item in P.items_for(objective):
+                assert f'href="{base}/{item.notebook}.html"' in html_, f"{a.id} {question}: no link to {item.id}"
+                checked += 1
+            if not P.items_for(objective):
+                assert "practice" not in html_
+    assert checked, "no assessed objective has practice: the test would prove nothing"
