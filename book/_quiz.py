@@ -50,12 +50,14 @@ def numeric(question: str, answer: float, tol: float, wrong=(), *, percent_hint:
             right: str = "Correct.", fallback: str | None = None) -> dict:
     """A number to type. ``wrong`` is a list of (value, feedback) for the common wrong answers.
 
-    An answer within ``tol`` of ``answer`` is right. A wrong value whose window would overlap the right one
-    is left out (its feedback could fire on a right answer). ``percent_hint`` adds feedback for a proportion
+    An answer within ``tol`` of ``answer`` is right. A wrong value whose window would overlap the right one,
+    or an earlier wrong one, is left out (its feedback could fire on a right answer, or on another mistake). ``percent_hint`` adds feedback for a proportion
     typed as a percentage."""
     answers = [{"type": "range", "range": [answer - tol, answer + tol], "correct": True, "feedback": right}]
+    kept = [answer]
     for value, feedback in wrong:
-        if abs(value - answer) > 2 * tol:
+        if all(abs(value - k) > 2 * tol for k in kept):
+            kept.append(value)
             answers.append({"type": "range", "range": [value - tol, value + tol], "correct": False,
                             "feedback": feedback})
     if percent_hint and 0 < answer < 1:
