@@ -214,6 +214,13 @@ class Feedback:
         return text
 
 
+class Note(str):
+    """A message shown as Markdown in a notebook (and a plain string elsewhere)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
 class Practice:
     """A learner's practice on one module's items (or all of them), saved after every answer."""
 
@@ -249,13 +256,13 @@ class Practice:
         s = _state(self.progress, self.current)
         return variant(self.learner, self.current, s["attempt"], s["level"])
 
-    def check(self, value) -> Feedback | str:
+    def check(self, value) -> Feedback | Note:
         if value is None or value is ...:
-            return "Type your answer in place of `None`, then run the cell again."
+            return Note("Type your answer in place of `None`, then run the cell again.")
         try:
             value = float(value)
         except (TypeError, ValueError):
-            return f"Give a number ({self.question().unit}), not {value!r}."
+            return Note(f"Give a number ({self.question().unit}), not {value!r}.")
         v = self.question()
         s = _state(self.progress, v.item)
         top = ITEMS[v.item].levels

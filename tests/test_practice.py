@@ -351,3 +351,36 @@ def test_the_report_study_plan_of_a_student_weak_on_an_objective_links_to_its_pr
             if not P.items_for(objective):
                 assert "practice" not in html_
     assert checked, "no assessed objective has practice: the test would prove nothing"
+
+
+PRACTICE_SOURCES = sorted(REPO.glob("notebooks/m[0-9][0-9]_*/practice[0-9][0-9]_*.py"))
+
+
+@pytest.mark.parametrize("src", PRACTICE_SOURCES, ids=lambda p: p.stem)
+def test_the_practice_notebook_is_generated_from_its_source(src):
+    from autograder.notebooks import render, to_notebook
+
+    assert src.with_suffix(".ipynb").read_text(encoding="utf-8") == render(to_notebook(src.read_text(encoding="utf-8"))), \
+        f"{src.with_suffix('.ipynb').name} is stale: run `python -m autograder.notebooks`"
+
+
+@pytest.mark.parametrize("src", PRACTICE_SOURCES, ids=lambda p: p.stem)
+def test_a_run_practice_notebook_shows_a_question_but_not_its_answer(src, tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("CLINICAL_AI_PRACTICE", str(tmp_path / "progress.json"))
+    nb = nbformat.read(src.with_suffix(".ipynb"), as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(src.parent)}}).execute()
+    shown = "\n".join(str(o.get("data", {}).get("text/markdown", "")) + str(o.get("text", ""))
+                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    learner = re.search(r'LEARNER = "([^"]+)"', src.read_text(encoding="utf-8")).group(1)
+    module = re.search(r'module="(m\d\d)"', src.read_text(encoding="utf-8")).group(1)
+    first = P.Practice(learner, module=module, path=tmp_path / "progress.json").question()
+    assert first.question in shown, "the notebook does not show the learner's first question"
+    assert "Type your answer" in shown
+    d = P.draft(first.item, first.seed, first.level)
+    rest = shown.replace(first.question, "")
+    for s in _answer_strings(d.answer):
+        assert not re.search(rf"(?<![\d.]){re.escape(s)}(?!\d)", rest), f"{src.name} shows the answer {s}"
+    assert not (tmp_path / "progress.json").exists(), "running the notebook without an answer wrote progress"

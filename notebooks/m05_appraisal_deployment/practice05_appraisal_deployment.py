@@ -40,7 +40,7 @@ practice = Practice(LEARNER, module="m05")
 practice.question()
 
 # %% [markdown]
-# Type your answer in place of `None` (a number, e.g. `0.25`), then run the cell.
+# Type your answer in place of `None` (a number: a proportion, a ratio or a count, as the question asks), then run the cell.
 
 # %%
 answer = None
