@@ -167,7 +167,7 @@ def variant(learner: str, item: str, attempt: int, level: int) -> Variant:
     d = draft(item, seed, level)
     salt = hashlib.sha256(f"practice\x1f{seed}\x1f{level}".encode()).hexdigest()[:16]
     right = frozenset(_hash(salt, c) for c in _cells(d.answer, d.tol))
-    hints = {}
+    hints: dict[str, str] = {}
     for value, hint in d.wrong.values():
         if not math.isnan(value):
             for c in _cells(value, d.tol):

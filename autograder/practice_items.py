@@ -148,16 +148,16 @@ def predictive_value(rng: random.Random, level: int) -> Draft:
     thresholds = [0.1, 0.2, 0.3]
     sens_t = sorted(rng.sample([0.95, 0.9, 0.85, 0.8, 0.7, 0.6], 3), reverse=True)
     spec_t = sorted(rng.sample([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], 3))
-    ppvs = [ppv(a, b, prev) for a, b in zip(sens_t, spec_t)]
+    ppvs = [ppv(a, b, prev) for a, b in zip(sens_t, spec_t, strict=True)]
     target = round(rng.uniform(min(ppvs), max(ppvs)) * 20) / 20
     target = min(max(target, round(min(ppvs) + 0.01, 2)), round(max(ppvs) - 0.005, 2))
-    ok = [t for t, v in zip(thresholds, ppvs) if v >= target]
+    ok = [t for t, v in zip(thresholds, ppvs, strict=True) if v >= target]
     answer = min(ok)
     lines = "; ".join(f"at {t:.0%}: sensitivity {_pct(a)}, specificity {_pct(b)}"
-                      for t, a, b in zip(thresholds, sens_t, spec_t))
-    work = "; ".join(f"at {t:.0%}, PPV = {v:.3f}" for t, v in zip(thresholds, ppvs))
+                      for t, a, b in zip(thresholds, sens_t, spec_t, strict=True))
+    work = "; ".join(f"at {t:.0%}, PPV = {v:.3f}" for t, v in zip(thresholds, ppvs, strict=True))
     wrong = {}
-    by_sens = [t for t, a in zip(thresholds, sens_t) if a >= target]
+    by_sens = [t for t, a in zip(thresholds, sens_t, strict=True) if a >= target]
     if by_sens and min(by_sens) != answer:
         wrong["sensitivity read as PPV"] = (min(by_sens), "You compared the *sensitivity* with the target: "
                                                           "compute each threshold's PPV at this prevalence.")
@@ -373,7 +373,7 @@ def shap_additivity(rng: random.Random, level: int) -> Draft:
     base = round(rng.uniform(-1.5, -0.3), 2)
     contribs = [round(rng.uniform(-0.8, 1.2), 2) for _ in range(3)]
     names = ["age", "ST depression", "exercise angina"]
-    listing = ", ".join(f"{nm} {v:+.2f}" for nm, v in zip(names, contribs))
+    listing = ", ".join(f"{nm} {v:+.2f}" for nm, v in zip(names, contribs, strict=True))
     total = base + sum(contribs)
     if level == 1:
         return Draft(f"A SHAP waterfall (in log-odds) has a base value of {base:+.2f} and contributions {listing}. "
