@@ -384,3 +384,18 @@ def test_a_run_practice_notebook_shows_a_question_but_not_its_answer(src, tmp_pa
     for s in _answer_strings(d.answer):
         assert not re.search(rf"(?<![\d.]){re.escape(s)}(?!\d)", rest), f"{src.name} shows the answer {s}"
     assert not (tmp_path / "progress.json").exists(), "running the notebook without an answer wrote progress"
+
+
+# -- self-checks on the chapter pages ----------------------------------------------------------------------
+
+CHAPTER_PAGES = sorted(REPO.glob("book/m[0-9][0-9]_*/[0-9][0-9]_*.md"))
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_chapter_page_ends_with_a_self_check(page):
+    text = page.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings and headings[-1] == "Check yourself", f"{page.name}: the self-check is not the last section"
+    cell = text.split("## Check yourself", 1)[1]
+    assert "self_check(" in cell and ":tags: [remove-input]" in cell
+    assert len(re.findall(r"^\s+(?:numeric|choice)\(", cell, re.M)) in (2, 3, 4), f"{page.name}: 2 to 4 questions"
