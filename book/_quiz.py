@@ -31,10 +31,27 @@ COLORS = {
     "--jq-link-color": "#cfe6ff",
 }
 
+_START = """
+(function () {
+  var code = %s;
+  function run() {
+    var script = document.createElement('script');
+    script.text = code;                       // run in the page's global scope, as jupyterquiz expects
+    document.body.appendChild(script);
+  }
+  function start() {
+    var m = window.MathJax;
+    if (m && m.startup && m.startup.promise) { m.startup.promise.then(run); } else { run(); }
+  }
+  if (document.readyState === 'complete') { start(); } else { window.addEventListener('load', start); }
+})();
+"""
+
 # jupyterquiz's answer box has a visible "Type numeric answer here" that is not tied to it: give the box an
 # accessible name so that screen readers announce it.
 _LABEL_INPUTS = """
 (function label(tries) {
+  if (!document.querySelector('.NumericQn') && tries > 0) { setTimeout(function () { label(tries - 1); }, 200); return; }
   document.querySelectorAll('.NumericQn input.Input-text:not([aria-label])').forEach(function (box) {
     const text = box.closest('.NumericQn').querySelector('[id^=quizQn]');
     box.setAttribute('aria-label', 'Your answer' + (text ? ': ' + text.textContent.trim().slice(0, 120) : ''));
@@ -42,7 +59,7 @@ _LABEL_INPUTS = """
   if (tries > 0 && document.querySelector('.NumericQn input.Input-text:not([aria-label])')) {
     setTimeout(function () { label(tries - 1); }, 200);
   }
-})(25);
+})(50);
 """
 
 
@@ -76,9 +93,23 @@ def choice(question: str, options: list[tuple[str, bool, str]]) -> dict:
 
 
 def self_check(questions: list[dict]) -> None:
-    """Draw the questions (2 to 4 per page) in the page."""
-    from jupyterquiz import display_quiz
+    """Draw the questions (2 to 4 per page) in the page.
+
+    jupyterquiz's own script is run once the page has loaded and, on a page with formulas, once the site's
+    MathJax has started: run earlier, jupyterquiz finds MathJax half-loaded and fetches another copy from a
+    CDN (a network request, which fails offline and replaces the page's MathJax configuration)."""
+    import json
+    import secrets
+
+    from IPython.display import HTML
+    from jupyterquiz.dynamic.loader import load_questions_script
+    from jupyterquiz.dynamic.renderer import build_script, build_styles, render_div
 
     assert 2 <= len(questions) <= 4, "a page's self-check has two to four questions"
-    display_quiz(questions, shuffle_answers=False, colors=COLORS, max_width=720)
-    display(Javascript(_LABEL_INPUTS))
+    div_id = "selfcheck" + secrets.token_hex(4)
+    prefix, static, url = load_questions_script(questions, div_id)   # a list: inline, never a URL
+    assert static and not url
+    display(HTML(render_div(div_id, False, False, False, 1_000_000, 720, 10, "left")
+                 + build_styles(div_id, COLORS) + "</div>"))
+    code = json.dumps(build_script(prefix, static, url, div_id, True)).replace("</", "<\\/")  # safe in <script>
+    display(Javascript(_START % code + _LABEL_INPUTS))
