@@ -16,28 +16,45 @@ from __future__ import annotations
 
 from IPython.display import Javascript, display
 
-# The Okabe–Ito blue of the book's figures, dark enough for white text (contrast above 4.5:1).
+# Colours with a contrast of at least 4.5:1 wherever jupyterquiz uses them: white text on the question's
+# blue, on the answer box and on a button marked right (green) or wrong (red); red and green feedback text on
+# the page, with lighter shades in the dark theme; the box's label in the page's own text colour.
 COLORS = {
     "--jq-multiple-choice-bg": "#0b4f7c",
     "--jq-many-choice-bg": "#0b4f7c",
     "--jq-numeric-bg": "#0b4f7c",
     "--jq-string-bg": "#0b4f7c",
     "--jq-mc-button-bg": "#ffffff",
-    "--jq-numeric-input-bg": "#ffffff",
-    "--jq-numeric-input-label": "#ffffff",
-    "--jq-incorrect-color": "#ffd6d6",
-    "--jq-correct-color": "#d4f7d4",
+    "--jq-mc-button-border": "#6b6b6b",
+    "--jq-numeric-input-bg": "#08314d",
+    "--jq-numeric-input-label": "#1a1a1a",
+    "--jq-incorrect-color": "#b00020",
+    "--jq-correct-color": "#1b6e20",
     "--jq-text-color": "#ffffff",
     "--jq-link-color": "#cfe6ff",
 }
+_DARK = """<style>
+html[data-theme="dark"] #{id} {{ --jq-numeric-input-label: #e8e8e8; }}
+html[data-theme="dark"] #{id} .Feedback.incorrect {{ color: #ff9e9e; }}
+html[data-theme="dark"] #{id} .Feedback.correct {{ color: #8fe28f; }}
+</style>"""
 
+# jupyterquiz's answer box has a visible "Type numeric answer here" that is not tied to it: each box gets an
+# accessible name (the start of its question) so that screen readers announce it.
 _START = """
 (function () {
   var code = %s;
+  function label() {
+    document.querySelectorAll('.Quiz input.Input-text:not([aria-label])').forEach(function (box) {
+      var text = box.closest('.Quiz').querySelector('[id^=quizQn]');
+      box.setAttribute('aria-label', 'Your answer' + (text ? ': ' + text.textContent.trim().slice(0, 120) : ''));
+    });
+  }
   function run() {
     var script = document.createElement('script');
     script.text = code;                       // run in the page's global scope, as jupyterquiz expects
-    document.body.appendChild(script);
+    document.body.appendChild(script);        // jupyterquiz draws the questions at once
+    label();
   }
   function start() {
     var m = window.MathJax;
@@ -45,21 +62,6 @@ _START = """
   }
   if (document.readyState === 'complete') { start(); } else { window.addEventListener('load', start); }
 })();
-"""
-
-# jupyterquiz's answer box has a visible "Type numeric answer here" that is not tied to it: give the box an
-# accessible name so that screen readers announce it.
-_LABEL_INPUTS = """
-(function label(tries) {
-  if (!document.querySelector('.NumericQn') && tries > 0) { setTimeout(function () { label(tries - 1); }, 200); return; }
-  document.querySelectorAll('.NumericQn input.Input-text:not([aria-label])').forEach(function (box) {
-    const text = box.closest('.NumericQn').querySelector('[id^=quizQn]');
-    box.setAttribute('aria-label', 'Your answer' + (text ? ': ' + text.textContent.trim().slice(0, 120) : ''));
-  });
-  if (tries > 0 && document.querySelector('.NumericQn input.Input-text:not([aria-label])')) {
-    setTimeout(function () { label(tries - 1); }, 200);
-  }
-})(50);
 """
 
 
@@ -110,6 +112,6 @@ def self_check(questions: list[dict]) -> None:
     prefix, static, url = load_questions_script(questions, div_id)   # a list: inline, never a URL
     assert static and not url
     display(HTML(render_div(div_id, False, False, False, 1_000_000, 720, 10, "left")
-                 + build_styles(div_id, COLORS) + "</div>"))
+                 + build_styles(div_id, COLORS) + _DARK.format(id=div_id) + "</div>"))
     code = json.dumps(build_script(prefix, static, url, div_id, True)).replace("</", "<\\/")  # safe in <script>
-    display(Javascript(_START % code + _LABEL_INPUTS))
+    display(Javascript(_START % code))
