@@ -17,8 +17,8 @@ from __future__ import annotations
 from IPython.display import Javascript, display
 
 # Colours with a contrast of at least 4.5:1 wherever jupyterquiz uses them: white text on the question's
-# blue, on the answer box and on a button marked right (green) or wrong (red); red and green feedback text on
-# the page, with lighter shades in the dark theme; the box's label in the page's own text colour.
+# blue, on the answer box and on a button marked right (green) or wrong (red); the box's label and the red
+# and green feedback on the cell's output area, which is white in the light theme and light grey in the dark.
 COLORS = {
     "--jq-multiple-choice-bg": "#0b4f7c",
     "--jq-many-choice-bg": "#0b4f7c",
@@ -28,16 +28,11 @@ COLORS = {
     "--jq-mc-button-border": "#6b6b6b",
     "--jq-numeric-input-bg": "#08314d",
     "--jq-numeric-input-label": "#1a1a1a",
-    "--jq-incorrect-color": "#b00020",
-    "--jq-correct-color": "#1b6e20",
+    "--jq-incorrect-color": "#9a001b",
+    "--jq-correct-color": "#145a18",
     "--jq-text-color": "#ffffff",
     "--jq-link-color": "#cfe6ff",
 }
-_DARK = """<style>
-html[data-theme="dark"] #{id} {{ --jq-numeric-input-label: #e8e8e8; }}
-html[data-theme="dark"] #{id} .Feedback.incorrect {{ color: #ff9e9e; }}
-html[data-theme="dark"] #{id} .Feedback.correct {{ color: #8fe28f; }}
-</style>"""
 
 # jupyterquiz's answer box has a visible "Type numeric answer here" that is not tied to it: each box gets an
 # accessible name (the start of its question) so that screen readers announce it.
@@ -112,6 +107,6 @@ def self_check(questions: list[dict]) -> None:
     prefix, static, url = load_questions_script(questions, div_id)   # a list: inline, never a URL
     assert static and not url
     display(HTML(render_div(div_id, False, False, False, 1_000_000, 720, 10, "left")
-                 + build_styles(div_id, COLORS) + _DARK.format(id=div_id) + "</div>"))
+                 + build_styles(div_id, COLORS) + "</div>"))
     code = json.dumps(build_script(prefix, static, url, div_id, True)).replace("</", "<\\/")  # safe in <script>
     display(Javascript(_START % code))
