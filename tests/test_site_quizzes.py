@@ -95,6 +95,7 @@ def test_the_self_check_renders_and_answers_offline(quiz_page, axe, site_url, do
     assert len(offline.blocked) == blocked_before, f"{docname}.html reached the network: {offline.blocked[blocked_before:]}"
     assert not errors, f"{docname}.html console errors: {errors}"
     quiz = "div.Quiz"
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")   # the colours as they settle
     violations = axe.run(page, context=quiz, options=AXE_ALL_BUT_CONTRAST).response["violations"]
     violations += axe.run(page, context=quiz, options=AXE_CONTRAST).response["violations"]
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
