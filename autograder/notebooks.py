@@ -18,7 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def lab_sources(repo: Path = REPO) -> list[Path]:
-    return sorted((repo / "notebooks").glob("m[0-9][0-9]_*/lab[0-9][0-9]_*.py"))
+    """Labs and practice notebooks: every plain-text notebook source under notebooks/."""
+    return sorted([*(repo / "notebooks").glob("m[0-9][0-9]_*/lab[0-9][0-9]_*.py"),
+                   *(repo / "notebooks").glob("m[0-9][0-9]_*/practice[0-9][0-9]_*.py")])
 
 
 def to_notebook(text: str) -> nbformat.NotebookNode:

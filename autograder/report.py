@@ -149,6 +149,17 @@ def study_plan(r: Result, tags: dict[str, str], sections: dict[str, str]) -> lis
     return [(o, sections.get(o), qs) for o, qs in sorted(missed.items())]
 
 
+def study_step(objective: str, page: str | None, missed: list[str], text: str, link, base: str) -> str:
+    """One step of a study plan: the page to re-read and, for a numeric skill, the practice with fresh variants."""
+    from autograder.practice import items_for
+
+    practise = "; ".join(f'<a href="{html.escape(base)}/{html.escape(i.notebook)}.html">practice: '
+                         f'{html.escape(i.title)}</a>' for i in items_for(objective))
+    return (f"<li>{html.escape(objective)} {html.escape(text)}: re-read {link(page)}"
+            + (f", then {practise}" if practise else "")
+            + f" (missed {', '.join(html.escape(q) for q in missed)})</li>")
+
+
 def _figure(draw) -> str:
     import matplotlib
 
@@ -231,8 +242,7 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
         if not plan:
             plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({r.score:g}/{r.max_score:g}): every autograded objective met.</li>")
             continue
-        steps = "".join(f"<li>{html.escape(o)} {html.escape(texts.get(o, ''))}: re-read {link(page)} "
-                        f"(missed {', '.join(html.escape(q) for q in qs_)})</li>" for o, page, qs_ in plan)
+        steps = "".join(study_step(o, page, qs_, texts.get(o, ""), link, base) for o, page, qs_ in plan)
         plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({r.score:g}/{r.max_score:g})<ul>{steps}</ul></li>")
     mean, median = float(np.mean(totals)), float(np.median(totals))
     page = f"""<!DOCTYPE html>
