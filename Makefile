@@ -57,7 +57,7 @@ notebooks: $(STAMP)
 release: notebooks
 
 # The execution cache keys on a page's own code: when the helpers or data it reads change, start afresh.
-CACHE_INPUTS := $(wildcard book/_figures.py book/*/_helpers.py datasets/*.csv datasets/*.py)
+CACHE_INPUTS := $(wildcard book/_figures.py book/*/_helpers.py datasets/*.csv datasets/clinical_data/*.py)
 _build/.cache-inputs: $(CACHE_INPUTS)
 	rm -rf _build/.jupyter_cache
 	@mkdir -p _build && touch $@

@@ -1,4 +1,4 @@
-"""Property tests of the synthetic cohort (datasets/cohort.py).
+"""Property tests of the synthetic cohort (datasets/clinical_data/cohort.py).
 
 Each bias knob must do what its data card says, in the cited direction and at
 roughly the cited size, and do nothing when it is off. Sizes are large enough
