@@ -51,7 +51,7 @@ $(STAMP): pyproject.toml constraints.txt
 # Labs: notebooks/mNN_*/labNN_*.py (jupytext percent) -> .ipynb without outputs.
 # Assignments: instructors/assignments/aNN_*.py -> nbgrader -> notebooks/mNN_*/aNN_*/.
 notebooks: $(STAMP)
-	$(BIN)/python -m autograder.notebooks
+	$(BIN)/python tools/labs.py
 	$(BIN)/autograder release --all
 
 release: notebooks
