@@ -11,7 +11,7 @@ nbval (``make test``) already checks that every cell of a lab runs. ``LabTests``
 A ``tests/test_mNN_lab.py`` describes its lab with a ``Lab`` (paths, right and wrong answers, a probe of
 the lab's metrics) and subclasses ``LabTests``, adding the checks only that lab needs::
 
-    import labs
+    from tests import labs
 
     class TestLab(labs.LabTests):
         lab = labs.Lab(source=..., references=..., right_answers=..., wrong_answers=..., metrics_probe=...,

@@ -22,6 +22,8 @@ from autograder import course, sandbox
 from tests.leaks import find_leaks
 from tests.submissions import answer_cells, fill
 
+pytestmark = pytest.mark.e2e  # real kernels and nbgrader
+
 REPO = Path(__file__).resolve().parent.parent
 A01 = course.find_assignment("a01")
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")

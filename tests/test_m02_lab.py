@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import labs
+import pytest
+
+from tests import labs
+
+pytestmark = pytest.mark.e2e  # runs the lab in a kernel
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "notebooks" / "m02_external_validation"

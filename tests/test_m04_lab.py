@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import labs
+import pytest
+
+from tests import labs
+
+pytestmark = pytest.mark.e2e  # runs the lab in a kernel
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "notebooks" / "m04_fairness"

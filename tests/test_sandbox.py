@@ -8,6 +8,8 @@ import pytest
 
 from autograder import sandbox
 
+pytestmark = pytest.mark.e2e  # real kernels
+
 MODES = ["none", pytest.param("bwrap", marks=pytest.mark.skipif(not sandbox.bwrap_available(), reason="bubblewrap is not installed"))]
 
 

@@ -23,8 +23,10 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import REPO, SCREENSHOTS, source_of, toc_docnames
-from leaks import MARKERS, find_leaks, secret_lines
+from tests.builtsite import REPO, SCREENSHOTS, source_of, toc_docnames
+from tests.leaks import MARKERS, find_leaks, secret_lines
+
+pytestmark = pytest.mark.e2e  # the built site in a real browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

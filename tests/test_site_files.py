@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INSTRUCTOR_SITE, REPO, require_site, toc_docnames
-from leaks import MARKERS, find_leaks, master_paths, secret_lines
+from tests.builtsite import INSTRUCTOR_SITE, REPO, require_site, toc_docnames
+from tests.leaks import MARKERS, find_leaks, master_paths, secret_lines
+
+pytestmark = pytest.mark.e2e  # the built sites
 
 #: Pages Sphinx writes besides the table of contents.
 SPHINX_PAGES = {"index", "search", "genindex", "py-modindex"}
