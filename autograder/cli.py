@@ -26,7 +26,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--course-root", metavar="DIR",
                         help="nbgrader course root, created if missing (default: course/ in the course repository, "
                              "or $AUTOGRADER_COURSE_ROOT)")
@@ -134,7 +134,7 @@ def cmd_grade(args) -> int:
     if weak:
         print(f"autograder: warning: {weak}", file=sys.stderr)
     root = course.course_root(args.course_root)
-    problems = []
+    problems: list[grading.Result] = []
     if source is not None:
         _, problems = grading.collect(a, root, source)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)

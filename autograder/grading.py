@@ -67,7 +67,7 @@ class Result:
 def read_notebook(path: Path | None, text: bytes | None = None) -> tuple[nbformat.NotebookNode | None, str]:
     name = path.name if path else "notebook"
     try:
-        raw = text if text is not None else path.read_bytes()
+        raw = text if text is not None else Path(name if path is None else path).read_bytes()
         with warnings.catch_warnings():  # duplicate cell ids and the like are repaired, not reported
             warnings.simplefilter("ignore")
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
@@ -126,7 +126,9 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) ->
     entries = list(_from_zip(a, source, pattern) if source.is_file() else _from_folder(a, source))
     if not entries:
         raise UsageError(f"{source} holds no submissions (expected <student_id>/{a.notebook_name} or an LMS zip)")
-    placed, problems, seen = [], [], {}
+    placed: list[str] = []
+    problems: list[Result] = []
+    seen: dict[str, float] = {}
     for student, origin, data, mtime, problem in entries:
         if student is None or not STUDENT_ID.match(student):
             problems.append(Result(student or origin, "missing", problem or f"{origin}: not a usable student id"))

@@ -14,14 +14,13 @@ import ctypes
 import os
 import resource
 import signal
-import sys
 
 PR_SET_PDEATHSIG = 1
 # Only the launcher needs to find this package; the kernel gets the environment it was given without it.
 LAUNCHER_PATH = "AUTOGRADER_LAUNCHER_PATH"
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> None:  # never returns: becomes the command
     parser = argparse.ArgumentParser(prog="python -m autograder.launch", description=__doc__.splitlines()[0])
     parser.add_argument("--address-space-mb", type=int, required=True)
     parser.add_argument("--file-mb", type=int, required=True)
@@ -53,4 +52,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -130,7 +130,8 @@ def item_analysis(results: list[Result]) -> dict[str, dict[str, float]]:
 
 def mastery(results: list[Result], tags: dict[str, str]) -> dict[str, float]:
     """Objective -> the class's mean share of the points of the questions that assess it."""
-    earned, possible = {}, {}
+    earned: dict[str, float] = {}
+    possible: dict[str, float] = {}
     for r in results:
         if r.status != "graded":
             continue
@@ -143,7 +144,7 @@ def mastery(results: list[Result], tags: dict[str, str]) -> dict[str, float]:
 
 def study_plan(r: Result, tags: dict[str, str], sections: dict[str, str]) -> list[tuple[str, str | None, list[str]]]:
     """For one student: (objective, book page or None, questions missed), for every objective not mastered."""
-    missed = {}
+    missed: dict[str, list[str]] = {}
     for q, pts in sorted(r.questions.items()):
         if pts < r.max_points[q] and q in tags:
             missed.setdefault(tags[q], []).append(q)

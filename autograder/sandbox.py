@@ -105,6 +105,8 @@ def kernel_manager(workdir: str, course_root: str | None, course_repo: str | Non
     km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(kernel_dir, "ipc"),
                             connection_file=os.path.join(kernel_dir, "connection.json"))
     spec = km.kernel_spec  # this manager's own copy
+    if spec is None:
+        raise RuntimeError("no python3 kernel is installed for the grader's Python")
     wrap = sandbox_prefix(workdir, course_root, course_repo) if use_bwrap else []
     kernel = list(spec.argv)
     if kernel[0] in ("python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])):
