@@ -85,8 +85,8 @@ def course_root(path: str | os.PathLike | None = None) -> Path:
     return root
 
 
-# Written into every course root. Timeouts and limits are per cell; the sandbox work (issue 5) adds
-# per-notebook limits on top.
+# Written into every course root. Timeouts and limits are per cell; the sandbox adds per-notebook limits
+# on top.
 NBGRADER_CONFIG = """\
 # Written by `autograder`; regenerated on every run, so edit autograder/course.py instead.
 c = get_config()

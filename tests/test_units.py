@@ -52,7 +52,7 @@ def test_mastery_is_the_share_of_the_points_of_each_objectives_questions():
 def test_a_study_plan_names_each_objective_missed_its_page_and_its_questions():
     """Check that a study plan lists only objectives with points lost, with the page that teaches them."""
     tags = {"q1": "M1.1", "q2": "M1.2", "q3": "M1.2"}
-    sections = {"M1.2": "book/m01_diagnostic_models/02_predictive_values"}
+    sections = {"M1.2": "book/m01_diagnostic_models/02_prevalence"}
     assert report.study_plan(CLASS[1], tags, sections) == [("M1.2", sections["M1.2"], ["q2"])]
     assert report.study_plan(CLASS[2], tags, sections) == [("M1.1", None, ["q1"]), ("M1.2", sections["M1.2"], ["q2"])]
     assert report.study_plan(CLASS[0], tags, sections) == []
