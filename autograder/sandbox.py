@@ -11,8 +11,14 @@ Isolation, strongest available first:
   environment the kernel needs.
 - ``none``, only when asked for (``--sandbox none``): the working copy alone, and student code runs with the
   grader's rights. Without bubblewrap the grader refuses to run unless told so.
-Both add resource limits (address space, file size, CPU time) and a watchdog on wall time for the whole
-notebook, resident memory and number of processes. Output is capped per cell while it arrives.
+Both add resource limits (address space, file size, CPU time; set by ``python -m autograder.launch``, which
+then becomes bwrap or the kernel) and a watchdog on wall time for the whole notebook, resident memory and
+number of processes. Output is capped per cell while it arrives.
+
+Only public extension points of jupyter_client and nbclient are used: the command and interrupt mode on the
+kernel manager's own kernel spec, the kernel's whole environment passed to ``start_kernel(env=...)``, the
+provisioner's pid for the watchdog. Nothing here changes process-wide state, so one Dask worker may run
+several executions at once in its threads.
 """
 
 from __future__ import annotations
