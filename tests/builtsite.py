@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 SITE = REPO / "_build" / "html"                          # `make book` (student edition)
 INSTRUCTOR_SITE = REPO / "_build" / "instructor" / "html"  # `make instructor-book`
 SCREENSHOTS = REPO / "_build" / "screenshots"             # kept by CI

@@ -11,8 +11,8 @@ import pytest
 
 from autograder import course
 from tests.leaks import find_leaks, secret_lines
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = course.all_assignments()
 IDS = [a.id for a in ASSIGNMENTS]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
+from tests.repo import REPO
 
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 
@@ -76,7 +77,6 @@ def test_the_course_repository_can_be_named_from_anywhere(tmp_path, capsys, monk
 # ---------------------------------------------------------------- safe by default without a sandbox
 
 VENV_BIN = str(Path(sys.executable).parent)  # on PATH for nbgrader's own tools; bwrap is not in it
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _one_submission(tmp_path) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,8 @@ from sklearn.preprocessing import StandardScaler
 
 from clinical_data import make_cohort
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 N = 100_000
 
 

@@ -15,7 +15,8 @@ import yaml
 
 import clinical_data
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 DATA = REPO / "datasets"
 CHECKSUMS = json.loads((DATA / "checksums.json").read_text(encoding="utf-8"))
 CSV_FILES = sorted(p.name for p in DATA.glob("*.csv"))

@@ -19,11 +19,11 @@ import nbformat
 import pytest
 
 from autograder import course, sandbox
+from tests.repo import REPO
 from tests.submissions import answer_cells, fill
 
 pytestmark = pytest.mark.e2e  # builds and installs the package, then grades with real kernels
 
-REPO = Path(__file__).resolve().parent.parent
 # What a checkout of the course work holds (not the venv, the builds or a course root).
 NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "_build", "course", "__pycache__", "*.egg-info", "build", "benchmarks")
 
@@ -42,14 +42,16 @@ def fresh_venv(where: Path) -> Path:
 
 
 def test_a_normal_install_grades_a_checkout_with_the_same_scores(tmp_path):
+    # Nothing of the development set-up: no PYTHONPATH, no course repository named in the environment.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("AUTOGRADER_")}
     checkout = tmp_path / "checkout"
     shutil.copytree(REPO, checkout, ignore=NOT_COPIED)
     python = fresh_venv(tmp_path / "venv")
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-                              "--no-build-isolation", str(checkout)], capture_output=True, text=True, timeout=600)
+                              "--no-build-isolation", str(checkout)], capture_output=True, text=True, timeout=600, env=clean)
     assert install.returncode == 0, install.stderr[-2000:]
     where = subprocess.run([str(python), "-c", "import autograder; print(autograder.__file__)"], cwd=tmp_path,
-                           capture_output=True, text=True, check=True).stdout.strip()
+                           env=clean, capture_output=True, text=True, check=True).stdout.strip()
     assert Path(where).is_relative_to(tmp_path / "venv"), f"the package was imported from {where}, not the install"
 
     a = course.find_assignment("a01")
@@ -63,8 +65,8 @@ def test_a_normal_install_grades_a_checkout_with_the_same_scores(tmp_path):
         nbformat.write(nb, subs / student / a.notebook_name)
 
     # nbgrader runs `alembic` from PATH: this venv's bin/ holds the console scripts of the dependencies.
-    env = {"PATH": os.pathsep.join([str(python.parent), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-           "HOME": str(tmp_path), "LANG": os.environ.get("LANG", "C.UTF-8")}
+    env = clean | {"PATH": os.pathsep.join([str(python.parent), str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                   "HOME": str(tmp_path)}
     mode = "bwrap" if sandbox.bwrap_available() else "none"
     run = subprocess.run([str(python.parent / "autograder"), "grade", "a01", "--submissions", str(subs),
                           "--course-root", str(tmp_path / "course"), "--workers", "2", "--sandbox", mode],

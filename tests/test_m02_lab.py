@@ -13,15 +13,13 @@ The lab runs once (about 30 s), in the same kernel as the probe cells appended t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import labs
+from tests.repo import REPO
 
 pytestmark = pytest.mark.e2e  # runs the lab in a kernel
 
-REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "notebooks" / "m02_external_validation"
 
 REFERENCES = """\

@@ -12,15 +12,13 @@ The lab runs once (about 20 s), in the same kernel as a few probe cells appended
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import labs
+from tests.repo import REPO
 
 pytestmark = pytest.mark.e2e  # runs the lab in a kernel
 
-REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "notebooks" / "m04_fairness"
 
 # Independent references: group rates from scikit-learn's confusion matrix (not fairlearn, not the lab's own

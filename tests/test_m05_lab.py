@@ -10,15 +10,13 @@ The lab runs once (about 15 s), in the same kernel as a few probe cells appended
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests import labs
+from tests.repo import REPO
 
 pytestmark = pytest.mark.e2e  # runs the lab in a kernel
 
-REPO = Path(__file__).resolve().parent.parent
 LAB_DIR = REPO / "notebooks" / "m05_appraisal_deployment"
 
 # Independent references, computed in the lab's kernel from the data files and the reported counts.
