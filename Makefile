@@ -112,7 +112,7 @@ benchmark: $(STAMP)
 # The lock: every package the pins in pyproject.toml pull in (test extra included), resolved by pip-tools.
 # pip-compile keeps the versions already in constraints.txt unless a pin in pyproject.toml moves.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --strip-extras --extra test --allow-unsafe --no-build-isolation --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --strip-extras --extra test --no-build-isolation --no-emit-index-url --no-emit-find-links \
 		--output-file constraints.txt pyproject.toml
 
 clean:
