@@ -133,7 +133,11 @@ def test_the_data_package_has_one_name_and_shadows_no_other():
     import importlib.util
 
     assert not (DATA / "__init__.py").exists(), "datasets/__init__.py makes the folder a package named `datasets`"
-    assert Path(clinical_data.__file__).parent.name == "clinical_data"
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {"clinical_data": "datasets/clinical_data"}
+    assert "datasets" not in setuptools["packages"] and (DATA / "clinical_data" / "__init__.py").is_file()
     spec = importlib.util.find_spec("datasets")
     assert spec is None or spec.origin is None or not Path(spec.origin).is_relative_to(DATA), \
         "`import datasets` finds the course's data folder"
