@@ -134,3 +134,23 @@ def test_the_last_redaction_pass_hides_the_masters_lines_unless_the_student_wrot
     html = feedback.render(nb, "a01", "<p>summary</p>", secrets, own_text="npv = tn / (tn + fn)  # also typed by the student\n")
     assert "tp / (tp + fp)" not in html and "[hidden]" in html
     assert "npv = tn / (tn + fn)" in html and "<p>summary</p>" in html
+
+
+def test_a_grader_failure_is_logged_with_its_traceback_and_never_blamed_on_the_student(tmp_path):
+    """Check that a failure of the grader goes to grader-errors.log in the course root, whole, and is
+    reported as the grader's."""
+    class Assignment:
+        id = "a01_diagnostic_models"
+
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        import traceback
+
+        trace = "".join(traceback.format_exception(exc))
+        result = grading.grader_error(Assignment, tmp_path, "ana", exc, trace)
+    assert result.status == "grader-error" and "execution failed" not in result.detail
+    assert "KeyError: 'missing'" in result.detail and grading.ERROR_LOG in result.detail
+    log = (tmp_path / grading.ERROR_LOG).read_text(encoding="utf-8")
+    assert "a01_diagnostic_models ana" in log and "Traceback (most recent call last)" in log and "{}[\"missing\"]" in log
+    assert not (tmp_path / "grading-state").exists(), "a grader failure must not be recorded as graded"
