@@ -23,6 +23,8 @@ several executions at once in its threads.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import shutil
 import sys
@@ -34,6 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import ensure_event_loop
 
 from autograder.launch import LAUNCHER_PATH
 
@@ -300,19 +303,29 @@ def execute(payload: dict) -> dict:
 
             executor.judge = Judge(payload["judge_cells"], payload.get("files", {}), limits.cell_seconds)
         watchdog.start()
-        try:
-            km = kernel_manager(workdir, payload.get("course_root"), payload.get("course_repo"), limits, use_bwrap)
-            executor.preprocess(nb, {"metadata": {"path": workdir}}, km=km)
-        except Exception as exc:
-            if watchdog.reason or _student_side(exc):  # killed by the watchdog, died, or hung
-                stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
-            else:
-                grader_error = traceback.format_exc()
-        finally:
-            watchdog.stop()
-            watchdog.kill_tree()
-            if executor.judge is not None:
-                executor.judge.close()
+
+        def run() -> None:
+            nonlocal stopped, grader_error
+            # jupyter_client's and nbclient's blocking calls share one event loop per context: in a context of
+            # its own, this execution gets a loop of its own, even beside another one in the same worker.
+            loop = ensure_event_loop()
+            try:
+                km = kernel_manager(workdir, payload.get("course_root"), payload.get("course_repo"), limits, use_bwrap)
+                executor.preprocess(nb, {"metadata": {"path": workdir}}, km=km)
+            except Exception as exc:
+                if watchdog.reason or _student_side(exc):  # killed by the watchdog, died, or hung
+                    stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
+                else:
+                    grader_error = traceback.format_exc()
+            finally:
+                watchdog.stop()
+                watchdog.kill_tree()
+                if executor.judge is not None:
+                    executor.judge.close()
+                asyncio.set_event_loop(None)
+                loop.close()
+
+        contextvars.Context().run(run)
         if stopped:
             _mark_unfinished(nb, executor.finished, stopped)
     return {"notebook": nbformat.writes(nb), "stopped": stopped, "grader_error": grader_error,
