@@ -93,7 +93,7 @@ def launcher(limits: Limits, use_bwrap: bool) -> list[str]:
     """``python -m autograder.launch``: sets the resource limits, then becomes bwrap or the kernel."""
     return [sys.executable, "-m", "autograder.launch", f"--address-space-mb={limits.address_space_mb}",
             f"--file-mb={limits.file_mb}", f"--cpu-seconds={limits.notebook_seconds}",
-            "--forget-parent" if use_bwrap else "--die-with-parent", "--"]
+            *(["--forget-parent"] if use_bwrap else []), "--"]
 
 
 def kernel_environment(workdir: str) -> dict[str, str]:
