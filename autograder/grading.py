@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import shutil
+import traceback
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ import nbformat
 from autograder import sandbox
 from autograder.course import Assignment, UsageError, base_config, write_source
 from autograder.judge import trusted_cells
+from autograder.repository import repo
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # nbgrader's zip-collect naming for LMS downloads (Blackboard style):
@@ -44,7 +46,7 @@ LMS_NAME = r".*_(?P<student_id>[A-Za-z0-9.-]+)_attempt_(?P<timestamp>[0-9-]+)_(?
 @dataclass
 class Result:
     student: str
-    status: str  # "graded", or why not: "malformed", "failed", "missing"
+    status: str  # "graded", or why not: "malformed", "failed", "missing", "grader-error" (not the student's doing)
     detail: str = ""
     questions: dict[str, float] = field(default_factory=dict)  # autograded grade_id -> points earned
     max_points: dict[str, float] = field(default_factory=dict)
@@ -65,7 +67,7 @@ class Result:
 def read_notebook(path: Path | None, text: bytes | None = None) -> tuple[nbformat.NotebookNode | None, str]:
     name = path.name if path else "notebook"
     try:
-        raw = text if text is not None else path.read_bytes()
+        raw = text if text is not None else Path(name if path is None else path).read_bytes()
         with warnings.catch_warnings():  # duplicate cell ids and the like are repaired, not reported
             warnings.simplefilter("ignore")
             nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
@@ -147,7 +149,9 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str | None = None,
     entries = list(_from_zip(a, source, pattern or LMS_NAME) if source.is_file() else _from_folder(a, source))
     if not entries:
         raise UsageError(f"{source} holds no submissions (expected <student_id>/{a.notebook_name} or an LMS zip)")
-    placed, problems, seen = [], [], {}
+    placed: list[str] = []
+    problems: list[Result] = []
+    seen: dict[str, float] = {}
     for student, origin, data, mtime, problem in entries:
         if student is None or not STUDENT_ID.match(student):
             problems.append(Result(student or origin, "missing", problem or f"{origin}: not a usable student id"))
@@ -339,7 +343,8 @@ def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, wor
                 _finish(state_dir, results, student, key, Result(student, "failed", f"could not be prepared: {_failure(outcome)}"))
                 continue
             payload = {"notebook": sanitised.read_text(encoding="utf-8"), "files": data_files,
-                       "limits": sandbox.limits_dict(limits), "course_root": str(root), "sandbox": isolation,
+                       "limits": sandbox.limits_dict(limits), "course_root": str(root), "course_repo": str(repo()),
+                       "sandbox": isolation,
                        "judge_cells": judge_cells}
             future = client.submit(sandbox.execute, payload, key=f"grade-{a.id}-{student}-{key['submission'][:12]}", pure=False)
             futures.append(future)
@@ -352,8 +357,11 @@ def _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, wor
                 progress(done, len(futures), student)
             try:
                 executed = future.result()
-            except Exception as exc:  # the worker itself died: report, keep going
-                _finish(state_dir, results, student, key, Result(student, "failed", f"execution failed: {type(exc).__name__}"))
+            except Exception as exc:  # the worker itself died: the grader's failure; report, keep going
+                results[student] = grader_error(a, root, student, exc, "".join(traceback.format_exception(exc)))
+                continue
+            if executed.get("grader_error"):
+                results[student] = grader_error(a, root, student, None, executed["grader_error"])
                 continue
             results[student] = _score(a, root, student, key, executed, score_api, state_dir, results, scan_notebook)
     finally:
@@ -379,6 +387,18 @@ def _score(a, root, student, key, executed, score_api, state_dir, results, scan_
         result.flags = scan_notebook(submitted)
     _finish(state_dir, results, student, key, result)
     return result
+
+
+ERROR_LOG = "grader-errors.log"
+
+
+def grader_error(a: Assignment, root: Path, student: str, exc: BaseException | None, trace: str) -> Result:
+    """A bug or breakdown in the grader, not in the submission: the traceback goes to the course root's
+    grader-errors.log; nothing is recorded as done, so the next run grades this submission again."""
+    last = trace.strip().splitlines()[-1] if trace.strip() else type(exc).__name__
+    with (root / ERROR_LOG).open("a", encoding="utf-8") as log:
+        log.write(f"--- {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC {a.id} {student}\n{trace.rstrip()}\n")
+    return Result(student, "grader-error", f"the grader failed ({last[:150]}); traceback in {root / ERROR_LOG}")
 
 
 def _finish(state_dir: Path, results: dict, student: str, key: dict, result: Result) -> None:

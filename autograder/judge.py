@@ -103,7 +103,7 @@ class Link:
         self.client.load_connection_info(km.get_connection_info(session=False))
         self.client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=True)
         self.default_timeout = deadline_seconds
-        self.deadline = None  # monotonic time by which the current test cell must be done
+        self.deadline: float | None = None  # monotonic time by which the current test cell must be done
         self.dead = False
         self.served = False  # whether the kernel holds autograder.plain's serving code from an earlier request
 
@@ -281,6 +281,11 @@ class Judge:
         if self.link is None:
             self.link = Link(km, self.cell_seconds)
 
+    def _link(self) -> Link:
+        if self.link is None:
+            raise RuntimeError("the judge is not connected to the student's kernel")
+        return self.link
+
     def close(self):
         if self.link is not None:
             self.link.close()
@@ -308,7 +313,7 @@ class Judge:
         if not wanted:
             return
         try:
-            self.ns.update(self.link.fetch(wanted))
+            self.ns.update(self._link().fetch(wanted))
         except (plain.Malformed, RecursionError) as exc:
             for n in wanted:
                 self.ns[n] = plain.Unsupported(f"unreadable ({exc})")
@@ -321,13 +326,13 @@ class Judge:
             return
         source = self.source(cell)
         try:
-            self.link.deadline = time.monotonic() + self.cell_seconds
+            self._link().deadline = time.monotonic() + self.cell_seconds
             self._bring(names_read(source))
             self._exec(source, f"<setup {gid}>")
         except Exception:
             pass
         finally:
-            self.link.deadline = None
+            self._link().deadline = None
         self.owned |= names_bound(source) & self.ns.keys()
 
     def run_test(self, cell) -> list:
@@ -337,7 +342,7 @@ class Judge:
         out, err = io.StringIO(), io.StringIO()
         outputs, result = [], None
         try:
-            self.link.deadline = time.monotonic() + self.cell_seconds
+            self._link().deadline = time.monotonic() + self.cell_seconds
             self._bring(names_read(source))
             result = self._exec(source, f"<test {gid}>", out, err)
         except BaseException as exc:  # noqa: BLE001 - any failure of the test is its verdict
@@ -345,7 +350,7 @@ class Judge:
                 raise
             outputs.append(_error_output(exc))
         finally:
-            self.link.deadline = None
+            self._link().deadline = None
             self.owned |= names_bound(source) & self.ns.keys()
         for name, stream in (("stdout", out), ("stderr", err)):
             if stream.getvalue():
@@ -360,8 +365,10 @@ class Judge:
         IPython displays it."""
         tree = ast.parse(source, filename)
         last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            last = ast.Expression(tree.body.pop().value)
+        final = tree.body[-1] if tree.body else None
+        if isinstance(final, ast.Expr):
+            tree.body.pop()
+            last = ast.Expression(final.value)
         body = compile(tree, filename, "exec")
         tail = compile(last, filename, "eval") if last is not None else None
         _one_thread_per_library()

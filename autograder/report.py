@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.course import REPO, Assignment, master_notebook
+from autograder.course import Assignment, master_notebook
+from autograder.repository import repo
 from autograder.grading import Result, scores
 
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
@@ -71,18 +72,18 @@ def objectives(a: Assignment) -> dict[str, str]:
 
 def objective_texts(a: Assignment) -> dict[str, str]:
     """Objective -> its statement, read from the module's index page (``**M1.2** …``)."""
-    index = REPO / "book" / a.module / "index.md"
+    index = repo() / "book" / a.module / "index.md"
     text = index.read_text(encoding="utf-8") if index.exists() else ""
     found = re.findall(r"\*\*(M\d+\.\d+)\*\*\s+(.+?)(?:\*\(Domain|\n\n)", text, re.S)
     return {key: " ".join(body.split()) for key, body in found}
 
 
-def page_title(page: str, root: Path = REPO) -> str:
+def page_title(page: str, root: Path | None = None) -> str:
     """The title of a book page (``book/m01_…/01_confusion_matrix``): its first ``# `` heading.
 
     Front matter and code cells are skipped (a ``# `` there is a comment, not a heading); a page that
     cannot be read, or has no heading, falls back to its file name."""
-    path = root / f"{page}.md"
+    path = (root or repo()) / f"{page}.md"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -129,7 +130,8 @@ def item_analysis(results: list[Result]) -> dict[str, dict[str, float]]:
 
 def mastery(results: list[Result], tags: dict[str, str]) -> dict[str, float]:
     """Objective -> the class's mean share of the points of the questions that assess it."""
-    earned, possible = {}, {}
+    earned: dict[str, float] = {}
+    possible: dict[str, float] = {}
     for r in results:
         if r.status != "graded":
             continue
@@ -142,7 +144,7 @@ def mastery(results: list[Result], tags: dict[str, str]) -> dict[str, float]:
 
 def study_plan(r: Result, tags: dict[str, str], sections: dict[str, str]) -> list[tuple[str, str | None, list[str]]]:
     """For one student: (objective, book page or None, questions missed), for every objective not mastered."""
-    missed = {}
+    missed: dict[str, list[str]] = {}
     for q, pts in sorted(r.questions.items()):
         if pts < r.max_points[q] and q in tags:
             missed.setdefault(tags[q], []).append(q)
@@ -197,7 +199,7 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
     graded = [r for r in results if r.status == "graded"]
     if not graded:
         raise UsageError(f"no graded submissions of {a.id} in {root}: run `autograder grade {a.id[:3]}` first")
-    base = (book_url or (REPO / "_build" / "html").as_uri()).rstrip("/")
+    base = (book_url or (repo() / "_build" / "html").as_uri()).rstrip("/")
     tags, texts = objectives(a), objective_texts(a)
     items, mastered = item_analysis(results), mastery(results, tags)
     maximum = graded[0].max_score

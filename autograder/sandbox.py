@@ -11,25 +11,34 @@ Isolation, strongest available first:
   environment the kernel needs.
 - ``none``, only when asked for (``--sandbox none``): the working copy alone, and student code runs with the
   grader's rights. Without bubblewrap the grader refuses to run unless told so.
-Both add resource limits (address space, file size, CPU time) and a watchdog on wall time for the whole
-notebook, resident memory and number of processes. Output is capped per cell while it arrives.
+Both add resource limits (address space, file size, CPU time; set by ``python -m autograder.launch``, which
+then becomes bwrap or the kernel) and a watchdog on wall time for the whole notebook, resident memory and
+number of processes. Output is capped per cell while it arrives.
+
+Only public extension points of jupyter_client and nbclient are used: the command and interrupt mode on the
+kernel manager's own kernel spec, the kernel's whole environment passed to ``start_kernel(env=...)``, the
+provisioner's pid for the watchdog. Nothing here changes process-wide state, so one Dask worker may run
+several executions at once in its threads.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import shutil
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import ensure_event_loop
 
-REPO = Path(__file__).resolve().parent.parent
-
+from autograder.launch import LAUNCHER_PATH
 
 @dataclass(frozen=True)
 class Limits:
@@ -54,74 +63,70 @@ def bwrap_available() -> bool:
     return shutil.which("bwrap") is not None and sys.platform.startswith("linux")
 
 
-def _hidden_paths(course_root: str | None) -> list[str]:
-    """Folders the kernel must not see: the repository and the course root (minus the Python prefix)."""
-    hidden = {str(REPO)}
-    if course_root:
-        hidden.add(str(Path(course_root).resolve()))
-    return sorted(hidden)
+def _hidden_paths(course_root: str | None, course_repo: str | None) -> list[str]:
+    """Folders the kernel must not see: the course repository (masters) and the course root (gradebook)."""
+    return sorted({str(Path(p).resolve()) for p in (course_repo, course_root) if p})
 
 
-def sandbox_prefix(workdir: str, course_root: str | None) -> list[str]:
+def _python_dirs() -> list[str]:
+    """What the kernel's Python needs to read: its prefixes and every site-packages folder on the path
+    (a normal install's, and any a .pth file adds), never the course repository itself."""
+    dirs = {sys.prefix, sys.base_prefix, *(p for p in sys.path if Path(p).name in ("site-packages", "dist-packages"))}
+    # Both spellings: a venv reached through a symlink is bound where the interpreter looks for it.
+    return sorted({str(form) for d in dirs if d and Path(d).is_dir() for form in (Path(d).absolute(), Path(d).resolve())})
+
+
+def sandbox_prefix(workdir: str, course_root: str | None, course_repo: str | None = None) -> list[str]:
     """The bwrap command line that wraps the kernel command."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+    masked = [*_hidden_paths(course_root, course_repo), "/tmp", "/var/tmp", str(Path.home())]
+    args = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", str(Path.home())]
-    for path in _hidden_paths(course_root):
+    for path in _hidden_paths(course_root, course_repo):
         args += ["--tmpfs", path]
     # The interpreter and its packages stay readable, even when they live inside a hidden folder.
-    for prefix in {sys.prefix, sys.base_prefix}:
-        if any(Path(prefix).is_relative_to(h) for h in _hidden_paths(course_root)) or Path(prefix).is_relative_to(Path.home()):
-            args += ["--ro-bind", prefix, prefix]
+    for path in _python_dirs():
+        if any(Path(path).is_relative_to(m) for m in masked):
+            args += ["--ro-bind", path, path]
     args += ["--bind", workdir, workdir, "--chdir", workdir,
              "--unshare-all", "--die-with-parent", "--new-session", "--setenv", "HOME", workdir, "--"]
     return args
 
 
-def _rlimit_wrapper(limits: Limits, use_bwrap: bool) -> list[str]:
-    """A tiny Python launcher that sets resource limits and then becomes the kernel."""
-    if use_bwrap:
-        # In its own process namespace the kernel cannot see its parent's pid: without this it would
-        # think the grader had exited and shut down (bwrap --die-with-parent covers that case instead).
-        parent = "os.environ.pop('JPY_PARENT_PID',None);"
-    else:
-        # Without bwrap's --die-with-parent: the kernel gets SIGKILL when the process that started it ends.
-        parent = "import ctypes;ctypes.CDLL(None).prctl(1,9);"
-    code = (
-        "import os,resource,sys;"
-        f"resource.setrlimit(resource.RLIMIT_AS,({limits.address_space_mb << 20},{limits.address_space_mb << 20}));"
-        f"resource.setrlimit(resource.RLIMIT_FSIZE,({limits.file_mb << 20},{limits.file_mb << 20}));"
-        f"resource.setrlimit(resource.RLIMIT_CPU,({limits.notebook_seconds},{limits.notebook_seconds}));"
-        + parent +
-        # The kernel's own console chatter is not the student's output (that goes through Jupyter).
-        "fd=os.open(os.devnull,os.O_WRONLY);os.dup2(fd,1);os.dup2(fd,2);"
-        "os.execv(sys.argv[1],sys.argv[1:])"
-    )
-    return [sys.executable, "-c", code]
+def launcher(limits: Limits, use_bwrap: bool) -> list[str]:
+    """``python -m autograder.launch``: sets the resource limits, then becomes bwrap or the kernel."""
+    return [sys.executable, "-m", "autograder.launch", f"--address-space-mb={limits.address_space_mb}",
+            f"--file-mb={limits.file_mb}", f"--cpu-seconds={limits.notebook_seconds}",
+            *(["--forget-parent"] if use_bwrap else []), "--"]
 
 
-def _make_kernel_manager(workdir: str, course_root: str | None, limits: Limits, use_bwrap: bool, watchdog: "Watchdog"):
+def kernel_environment(workdir: str) -> dict[str, str]:
+    """The kernel inherits only what it needs: no grader variables (NBGRADER_EXECUTION, tokens, paths)."""
+    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    # Where the launcher finds this package (the launcher drops both before the kernel starts).
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    return keep | {"MPLBACKEND": "Agg", "HOME": workdir, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                   "PYDEVD_DISABLE_FILE_VALIDATION": "1", "PYTHONPATH": package_parent, LAUNCHER_PATH: "1"}
+
+
+def kernel_manager(workdir: str, course_root: str | None, course_repo: str | None, limits: Limits, use_bwrap: bool):
+    """A kernel manager whose kernel command starts with the launcher (and bwrap): set on its kernel spec."""
     from jupyter_client.manager import AsyncKernelManager
-
-    class SandboxedKernelManager(AsyncKernelManager):
-        async def _async_pre_start_kernel(self, **kw):
-            cmd, kw = await super()._async_pre_start_kernel(**kw)
-            # Interrupt through the control channel: a signal would stop at bwrap, not reach the kernel.
-            self.kernel_spec.interrupt_mode = "message"
-            return cmd, kw
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            watchdog.root_pid = self.provisioner.process.pid  # from now on its process tree is watched
-
-        def format_kernel_cmd(self, extra_arguments=None):
-            cmd = super().format_kernel_cmd(extra_arguments)
-            wrapped = _rlimit_wrapper(limits, use_bwrap) + cmd
-            return sandbox_prefix(workdir, course_root) + wrapped if use_bwrap else wrapped
 
     # Connection file and IPC sockets in the working copy: the kernel needs no network, so it gets none.
     kernel_dir = os.path.join(workdir, ".kernel")
-    return SandboxedKernelManager, {"transport": "ipc", "ip": os.path.join(kernel_dir, "ipc"),
-                                    "connection_file": os.path.join(kernel_dir, "connection.json")}
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(kernel_dir, "ipc"),
+                            connection_file=os.path.join(kernel_dir, "connection.json"))
+    spec = km.kernel_spec  # this manager's own copy
+    if spec is None:
+        raise RuntimeError("no python3 kernel is installed for the grader's Python")
+    wrap = sandbox_prefix(workdir, course_root, course_repo) if use_bwrap else []
+    kernel = list(spec.argv)
+    if kernel[0] in ("python", f"python{sys.version_info[0]}", "python{}.{}".format(*sys.version_info[:2])):
+        kernel[0] = sys.executable  # what jupyter_client does when the command starts with python
+    spec.argv = launcher(limits, use_bwrap) + wrap + kernel
+    # Interrupt through the control channel: a signal would stop at bwrap, not reach the kernel.
+    spec.interrupt_mode = "message"
+    return km
 
 
 class Watchdog(threading.Thread):
@@ -202,6 +207,7 @@ def _still_running(p) -> bool:
 
 
 def _executor_class(limits: Limits):
+    from nbclient.util import run_sync
     from nbgrader.preprocessors import Execute
 
     cap = limits.output_kb_per_cell << 10
@@ -210,7 +216,15 @@ def _executor_class(limits: Limits):
         """nbgrader's own Execute, with output capped while it arrives and finished cells recorded."""
 
         finished: set
+        watchdog: Watchdog
+        kernel_env: dict  # the kernel's whole environment, given to start_kernel (never os.environ)
         judge = None  # autograder.judge.Judge: runs the test cells, which never reach the kernel
+
+        async def async_start_new_kernel(self, **kwargs):
+            await super().async_start_new_kernel(env=self.kernel_env, **kwargs)
+            self.watchdog.root_pid = self.km.provisioner.pid  # from now on its process tree is watched
+
+        start_new_kernel = run_sync(async_start_new_kernel)  # the synchronous spelling nbconvert calls
 
         def preprocess_cell(self, cell, resources, index):
             kind = self.judge.kind(cell) if self.judge is not None else None
@@ -252,11 +266,22 @@ def _mark_unfinished(nb: nbformat.NotebookNode, finished: set, reason: str) -> N
                                                       traceback=[f"NotebookStopped: {reason}"]))
 
 
+def _student_side(exc: BaseException) -> bool:
+    """The kernel died, hung or was stopped: what a submission can do. Anything else is the grader's fault."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from autograder.judge import KernelGone
+
+    return isinstance(exc, (DeadKernelError, CellTimeoutError, KernelGone, TimeoutError))
+
+
 def execute(payload: dict) -> dict:
     """Execute a sanitised notebook. ``payload``: notebook (JSON text), files ({name: bytes}), limits
-    (dict), course_root (path to hide, or None), sandbox ("auto", "bwrap" or "none").
+    (dict), course_root and course_repo (paths to hide, or None), sandbox ("auto", "bwrap" or "none").
 
-    Returns {"notebook": JSON text, "stopped": reason or "", "sandbox": what was used, "seconds": wall}.
+    Returns {"notebook": JSON text, "stopped": reason or "", "sandbox": what was used, "seconds": wall,
+    "grader_error": a traceback, or "" (then the notebook is not to be scored: the grader failed, not the
+    student)}. Nothing here changes the process's environment, so executions may share a worker's threads.
     """
     limits = Limits(**payload.get("limits", {}))
     wanted = payload.get("sandbox", "auto")
@@ -267,55 +292,47 @@ def execute(payload: dict) -> dict:
             cell.execution_count = None
             cell.outputs = []
     start = time.monotonic()
+    stopped = grader_error = ""
     with tempfile.TemporaryDirectory(prefix="autograder-") as workdir:
         for name, data in payload.get("files", {}).items():
             (Path(workdir) / Path(name).name).write_bytes(data)
         os.makedirs(os.path.join(workdir, ".kernel"), exist_ok=True)
         watchdog = Watchdog(limits)
-        km_class, km_kwargs = _make_kernel_manager(workdir, payload.get("course_root"), limits, use_bwrap, watchdog)
-        executor = _executor_class(limits)(
-            timeout=limits.cell_seconds, kernel_name="python3", kernel_manager_class=km_class,
-            allow_errors=True, interrupt_on_timeout=True,
-        )
-        executor.finished = set()
+        executor = _executor_class(limits)(timeout=limits.cell_seconds, kernel_name="python3", allow_errors=True,
+                                           interrupt_on_timeout=True)
+        executor.finished, executor.watchdog, executor.kernel_env = set(), watchdog, kernel_environment(workdir)
         if payload.get("judge_cells"):
             from autograder.judge import Judge
 
             executor.judge = Judge(payload["judge_cells"], payload.get("files", {}), limits.cell_seconds)
-        stopped = ""
         watchdog.start()
-        env_keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
-        try:
-            with _clean_environment(env_keep | {"MPLBACKEND": "Agg", "HOME": workdir, "OMP_NUM_THREADS": "1",
-                                                 "OPENBLAS_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}):
-                executor.preprocess(nb, {"metadata": {"path": workdir}}, km=km_class(**km_kwargs))
-        except Exception as exc:  # kernel died, killed by the watchdog, or would not start
-            stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
-        finally:
-            watchdog.stop()
-            watchdog.kill_tree()
-            if executor.judge is not None:
-                executor.judge.close()
+
+        def run() -> None:
+            nonlocal stopped, grader_error
+            # jupyter_client's and nbclient's blocking calls share one event loop per context: in a context of
+            # its own, this execution gets a loop of its own, even beside another one in the same worker.
+            loop = ensure_event_loop()
+            try:
+                km = kernel_manager(workdir, payload.get("course_root"), payload.get("course_repo"), limits, use_bwrap)
+                executor.preprocess(nb, {"metadata": {"path": workdir}}, km=km)
+            except Exception as exc:
+                if watchdog.reason or _student_side(exc):  # killed by the watchdog, died, or hung
+                    stopped = watchdog.reason or f"the kernel stopped ({type(exc).__name__})"
+                else:
+                    grader_error = traceback.format_exc()
+            finally:
+                watchdog.stop()
+                watchdog.kill_tree()
+                if executor.judge is not None:
+                    executor.judge.close()
+                asyncio.set_event_loop(None)
+                loop.close()
+
+        contextvars.Context().run(run)
         if stopped:
             _mark_unfinished(nb, executor.finished, stopped)
-    return {"notebook": nbformat.writes(nb), "stopped": stopped,
+    return {"notebook": nbformat.writes(nb), "stopped": stopped, "grader_error": grader_error,
             "sandbox": "bwrap" if use_bwrap else "none", "seconds": time.monotonic() - start}
-
-
-class _clean_environment:
-    """The kernel inherits only what it needs: no grader variables (NBGRADER_EXECUTION, tokens, paths)."""
-
-    def __init__(self, env: dict):
-        self.env, self.saved = env, None
-
-    def __enter__(self):
-        self.saved = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(self.env)
-
-    def __exit__(self, *exc):
-        os.environ.clear()
-        os.environ.update(self.saved)
 
 
 REFUSAL = ("bubblewrap is not installed, so student code would run with your rights: install it "

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild every CSV in datasets/ and datasets/checksums.json from scratch.
 #
-#   bash datasets/rebuild.sh        (the lead's `make datasets` calls this)
+#   bash datasets/rebuild.sh        (`make datasets` calls this)
 #
 # 1. Real data: a throwaway venv (.venv-extract at the repo root) gets the exact
 #    pins of datasets/extract/requirements.txt, so students never install the

@@ -1,4 +1,4 @@
-"""Shared fixtures. The built-site part: where the site is, its pages, and a loopback server for it."""
+"""Shared fixtures: the built site and a loopback server for it (helpers in tests/builtsite.py)."""
 
 from __future__ import annotations
 
@@ -8,48 +8,20 @@ import threading
 from pathlib import Path
 
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-SITE = REPO / "_build" / "html"                          # `make book` (student edition)
-INSTRUCTOR_SITE = REPO / "_build" / "instructor" / "html"  # `make instructor-book`
-SCREENSHOTS = REPO / "_build" / "screenshots"             # kept by CI
-
-_SOURCE_SUFFIXES = (".md", ".ipynb", ".py", ".rst")
+from tests.builtsite import SITE, require_site
 
 
-def toc_docnames(toc: Path = REPO / "_toc.yml") -> list[str]:
-    """The pages of a jb-book table of contents, root first, in reading (next/previous) order."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    names = [data["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(str(node["file"]))
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key) or []:
-                    walk(child)
-
-    walk(data)
-    return [name.removesuffix(Path(name).suffix) if Path(name).suffix in _SOURCE_SUFFIXES else name for name in names]
+#: Fixtures that need the built book, a browser or a graded course: a test using one is end to end.
+E2E_FIXTURES = {"site_dir", "site_url", "instructor_site", "loop"}
 
 
-def source_of(docname: str, root: Path = REPO) -> Path | None:
-    """The source file of a page (md, ipynb, …), or None when it does not exist."""
-    for suffix in _SOURCE_SUFFIXES:
-        path = root / f"{docname}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
-
-def require_site(path: Path, command: str) -> Path:
-    """The built site at `path`; fails (does not skip) with what to run when it is missing."""
-    if not (path / "index.html").is_file():
-        pytest.fail(f"{path.relative_to(REPO)}/index.html does not exist: build the site first with `{command}`.",
-                    pytrace=False)
-    return path
+def pytest_collection_modifyitems(items):
+    """Notebooks that nbval runs start kernels, and tests that use a built site or a graded course read
+    what the end-to-end tier makes: they belong to that tier (``-m e2e``)."""
+    for item in items:
+        if str(item.path).endswith(".ipynb") or E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 nbval (``make test``) already checks that every cell of a lab runs. ``LabTests`` adds what nbval does not:
 
-- the committed ``.ipynb`` is exactly what ``python -m autograder.notebooks`` makes from the ``.py`` source;
+- the committed ``.ipynb`` is exactly what ``python tools/labs.py`` (``make notebooks``) makes from the ``.py`` source;
 - a fresh run raises nothing, prints no warning or other stderr output, and every figure cell draws one
   figure that has a title and labelled axes (and no other cell draws one);
 - each "Your turn" check cell asks for an answer when none is given, accepts the right answer, rejects
@@ -11,7 +11,7 @@ nbval (``make test``) already checks that every cell of a lab runs. ``LabTests``
 A ``tests/test_mNN_lab.py`` describes its lab with a ``Lab`` (paths, right and wrong answers, a probe of
 the lab's metrics) and subclasses ``LabTests``, adding the checks only that lab needs::
 
-    import labs
+    from tests import labs
 
     class TestLab(labs.LabTests):
         lab = labs.Lab(source=..., references=..., right_answers=..., wrong_answers=..., metrics_probe=...,

@@ -8,7 +8,7 @@ the lines, not only for the markers, also catches a solution copied by hand.
 
 Two functions, used by the site tests and by the notebook and feedback tests::
 
-    from leaks import secret_lines, find_leaks
+    from tests.leaks import secret_lines, find_leaks
 
     secrets = secret_lines(REPO)                     # {"truth = np.asarray(y_true).astype(int)", ...}
     assert not find_leaks([REPO / "_build/html"], secrets)

@@ -11,8 +11,8 @@ import pytest
 
 from autograder import course
 from tests.leaks import find_leaks, secret_lines
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = course.all_assignments()
 IDS = [a.id for a in ASSIGNMENTS]
 
@@ -33,6 +33,7 @@ def test_there_is_an_assignment_for_every_module_notebooks_folder():
         assert (REPO / "notebooks" / a.module).is_dir(), f"{a.id}: module folder notebooks/{a.module} is missing"
 
 
+@pytest.mark.e2e  # nbgrader generates every assignment
 @pytest.mark.parametrize("aid", IDS)
 def test_committed_release_equals_a_fresh_generation(fresh, aid):
     """Check that notebooks/ holds exactly what `autograder release` makes from the current master."""
@@ -46,6 +47,7 @@ def test_committed_release_equals_a_fresh_generation(fresh, aid):
         )
 
 
+@pytest.mark.e2e  # nbgrader runs the notebook in a kernel
 @pytest.mark.parametrize("aid", IDS)
 def test_released_notebook_runs_and_fails_every_test(aid):
     """nbgrader validate --invert: the untouched stubs pass none of the tests."""

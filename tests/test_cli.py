@@ -9,11 +9,20 @@ from pathlib import Path
 
 import pytest
 
+from autograder.cli import main
+from tests.repo import REPO
+
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 
 
-def run(*args, cwd=None):
-    return subprocess.run([AUTOGRADER, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+def run(capsys, *args) -> tuple[int, str, str]:
+    """`autograder ARGS` in this process: (exit status, stdout, stderr)."""
+    try:
+        status = main(list(args))
+    except SystemExit as exc:  # argparse: --help, or a usage error
+        status = exc.code
+    out = capsys.readouterr()
+    return status, out.out, out.err
 
 
 @pytest.mark.parametrize(
@@ -27,31 +36,47 @@ def run(*args, cwd=None):
         (["grade", "a01"], "no submissions of a01_diagnostic_models collected"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
     root = tmp_path / "root"
-    result = run(*args, "--course-root", str(root)) if args[0] in ("release", "grade") else run(*args)
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.stderr
-    assert "Traceback" not in result.stderr
+    status, _, stderr = run(capsys, *args, "--course-root", str(root)) if args[0] in ("release", "grade") else run(capsys, *args)
+    assert status == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], stderr
     assert not (root / "release").exists() and not (root / "gradebook.db").exists()
 
 
-def test_an_empty_submissions_folder_is_bad_input(tmp_path):
+def test_an_empty_submissions_folder_is_bad_input(tmp_path, capsys):
     (tmp_path / "subs").mkdir()
-    result = run("grade", "a01", "--submissions", str(tmp_path / "subs"), "--course-root", str(tmp_path / "root"))
-    assert result.returncode == 2 and "holds no submissions" in result.stderr
+    status, _, stderr = run(capsys, "grade", "a01", "--submissions", str(tmp_path / "subs"), "--course-root", str(tmp_path / "root"))
+    assert status == 2 and "holds no submissions" in stderr
 
 
-def test_help_lists_the_commands():
-    result = run("--help")
-    assert result.returncode == 0 and "release" in result.stdout and "grade" in result.stdout
+def test_help_lists_the_commands(capsys):
+    status, stdout, _ = run(capsys, "--help")
+    assert status == 0 and "release" in stdout and "grade" in stdout
+
+
+def test_a_folder_that_is_no_course_repository_is_bad_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AUTOGRADER_COURSE_REPO", raising=False)
+    status, _, stderr = run(capsys, "release", "a01", "--course-root", str(tmp_path / "root"))
+    assert status == 2 and "no course repository at or above" in stderr and "--course-repo" in stderr, stderr
+    status, _, stderr = run(capsys, "release", "a01", "--course-repo", str(tmp_path))
+    assert status == 2 and "has no instructors/assignments/ folder" in stderr, stderr
+    assert not (tmp_path / "root").exists() and not (tmp_path / "course").exists()
+
+
+def test_the_course_repository_can_be_named_from_anywhere(tmp_path, capsys, monkeypatch):
+    repo = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AUTOGRADER_COURSE_REPO", str(repo))
+    status, _, stderr = run(capsys, "release", "a99", "--course-root", str(tmp_path / "root"))
+    assert status == 2 and "unknown assignment 'a99'; the assignments are: a01_" in stderr, stderr
 
 
 # ---------------------------------------------------------------- safe by default without a sandbox
 
 VENV_BIN = str(Path(sys.executable).parent)  # on PATH for nbgrader's own tools; bwrap is not in it
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _one_submission(tmp_path) -> Path:
@@ -67,15 +92,15 @@ def _one_submission(tmp_path) -> Path:
     return tmp_path / "subs"
 
 
-def test_without_bubblewrap_grading_refuses_in_one_line(tmp_path):
+def test_without_bubblewrap_grading_refuses_in_one_line(tmp_path, capsys, monkeypatch):
     subs = _one_submission(tmp_path)
     root = tmp_path / "root"
+    monkeypatch.setenv("PATH", VENV_BIN)  # no bwrap on it
     for extra in ([], ["--sandbox", "bwrap"]):
-        result = subprocess.run([AUTOGRADER, "grade", "a01", "--submissions", str(subs), "--course-root", str(root), *extra],
-                                capture_output=True, text=True, timeout=120, env={"PATH": VENV_BIN, "HOME": str(tmp_path), "PYTHONPATH": str(REPO)})
-        assert result.returncode == 2
-        lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1, result.stderr
+        status, _, stderr = run(capsys, "grade", "a01", "--submissions", str(subs), "--course-root", str(root), *extra)
+        assert status == 2
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1, stderr
         assert "bubblewrap is not installed" in lines[0] and "apt-get install bubblewrap" in lines[0] and "--sandbox none" in lines[0]
         assert not (root / "submitted").exists() and not (root / "gradebook.db").exists()
 
@@ -117,6 +142,7 @@ def _run_and_look_for_leftovers(tmp_path, mode, how):
     return json.loads(out.stdout)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("mode", MODES)
 def test_a_killed_grading_run_leaves_no_kernel_behind(tmp_path, mode):
     report = _run_and_look_for_leftovers(tmp_path, mode, "kill")
@@ -124,6 +150,7 @@ def test_a_killed_grading_run_leaves_no_kernel_behind(tmp_path, mode):
     assert report["left"] == [], f"processes left running: {report['left']}"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("mode", MODES)
 def test_grading_ends_every_process_it_started(tmp_path, mode):
     report = _run_and_look_for_leftovers(tmp_path, mode, "wait")

@@ -1,4 +1,4 @@
-"""Property tests of the synthetic cohort (datasets/cohort.py).
+"""Property tests of the synthetic cohort (datasets/clinical_data/cohort.py).
 
 Each bias knob must do what its data card says, in the cited direction and at
 roughly the cited size, and do nothing when it is off. Sizes are large enough
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,8 @@ from sklearn.preprocessing import StandardScaler
 
 from clinical_data import make_cohort
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 N = 100_000
 
 

@@ -15,7 +15,8 @@ import yaml
 
 import clinical_data
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 DATA = REPO / "datasets"
 CHECKSUMS = json.loads((DATA / "checksums.json").read_text(encoding="utf-8"))
 CSV_FILES = sorted(p.name for p in DATA.glob("*.csv"))
@@ -124,3 +125,19 @@ def test_loader_works_from_another_directory(tmp_path):
 def test_datasets_folder_is_under_20_mb():
     size = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     assert size < 20 * 1024 * 1024, f"datasets/ is {size / 1e6:.1f} MB"
+
+
+def test_the_data_package_has_one_name_and_shadows_no_other():
+    """Check that the loader is importable only as clinical_data: datasets/ is no package of its own, so
+    another package called `datasets` (Hugging Face's) wins wherever the repository root is on sys.path."""
+    import importlib.util
+
+    assert not (DATA / "__init__.py").exists(), "datasets/__init__.py makes the folder a package named `datasets`"
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {"clinical_data": "datasets/clinical_data"}
+    assert "datasets" not in setuptools["packages"] and (DATA / "clinical_data" / "__init__.py").is_file()
+    spec = importlib.util.find_spec("datasets")
+    assert spec is None or spec.origin is None or not Path(spec.origin).is_relative_to(DATA), \
+        "`import datasets` finds the course's data folder"

@@ -11,12 +11,12 @@ import hashlib
 import json
 import re
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 DATA = REPO / "datasets"
 sys.path.insert(0, str(DATA / "extract"))
 

@@ -17,9 +17,11 @@ import nbformat
 import pytest
 
 from autograder import course
+from tests.repo import REPO
 from tests.submissions import answer_cells, fill, simulated_class
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e  # kernels and nbgrader end to end
+
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 CLASS_SIZE = 30
 

@@ -20,9 +20,11 @@ import pytest
 
 from autograder import course, sandbox
 from tests.leaks import find_leaks
+from tests.repo import REPO
 from tests.submissions import answer_cells, fill
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e  # real kernels and nbgrader
+
 A01 = course.find_assignment("a01")
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 needs_bwrap = pytest.mark.skipif(not sandbox.bwrap_available(), reason="bubblewrap is not installed: the isolation cases need it")

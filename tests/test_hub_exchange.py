@@ -24,15 +24,15 @@ import pytest
 from autograder import course, grading
 from tests.submissions import answer_cells, fill
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.repo import REPO
 VENV_BIN = str(Path(sys.executable).parent)
 AUTOGRADER = str(Path(VENV_BIN) / "autograder")
 COURSE_ID = "clinical-ai-course-kit"
 TOOLS = ("useradd", "userdel", "setpriv", "unshare", "mount")
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     os.geteuid() != 0 or not all(shutil.which(t) for t in TOOLS),
-    reason="creates OS users for the instructor and the students: needs root and " + ", ".join(TOOLS))
+    reason="creates OS users for the instructor and the students: needs root and " + ", ".join(TOOLS))]
 
 
 def _hidden_ancestor() -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ import pytest
 from autograder import course, lms
 from tests.submissions import answer_cells, fill
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.repo import REPO
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 A = course.find_assignment("a01")
 NB = A.notebook_name

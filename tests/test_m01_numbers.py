@@ -19,8 +19,8 @@ import pytest
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
 from autograder import course
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CHAPTER = REPO / "book" / "m01_diagnostic_models"
 
 

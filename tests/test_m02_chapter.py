@@ -20,7 +20,8 @@ from scipy.special import expit, logit
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.repo import REPO
+
 HELPERS = REPO / "book" / "m02_external_validation" / "_helpers.py"
 
 

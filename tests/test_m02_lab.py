@@ -13,11 +13,13 @@ The lab runs once (about 30 s), in the same kernel as the probe cells appended t
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-import labs
+from tests import labs
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e  # runs the lab in a kernel
+
 LAB_DIR = REPO / "notebooks" / "m02_external_validation"
 
 REFERENCES = """\

@@ -15,11 +15,13 @@ The lab runs once (about 30 s), in the same kernel as a few probe cells appended
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-import labs
+from tests import labs
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e  # runs the lab in a kernel
+
 LAB_DIR = REPO / "notebooks" / "m03_explainability"
 
 # Right answers to the "Your turn" exercises, computed here rather than taken from the lab's own variables

@@ -12,11 +12,13 @@ The lab runs once (about 20 s), in the same kernel as a few probe cells appended
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
-import labs
+from tests import labs
+from tests.repo import REPO
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e  # runs the lab in a kernel
+
 LAB_DIR = REPO / "notebooks" / "m04_fairness"
 
 # Independent references: group rates from scikit-learn's confusion matrix (not fairlearn, not the lab's own

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, source_of, toc_docnames
+from tests.builtsite import REPO, source_of, toc_docnames
 
 TOC = toc_docnames()
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))

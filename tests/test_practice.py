@@ -18,7 +18,7 @@ from scipy.special import expit, logit
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
 from autograder import practice as P
-from conftest import REPO
+from tests.repo import REPO
 
 SEEDS = range(25)
 CASES = [(i.id, level) for i in P.ITEMS.values() for level in range(1, i.levels + 1)]
@@ -361,9 +361,10 @@ def test_the_practice_notebook_is_generated_from_its_source(src):
     from autograder.notebooks import render, to_notebook
 
     assert src.with_suffix(".ipynb").read_text(encoding="utf-8") == render(to_notebook(src.read_text(encoding="utf-8"))), \
-        f"{src.with_suffix('.ipynb').name} is stale: run `python -m autograder.notebooks`"
+        f"{src.with_suffix('.ipynb').name} is stale: run `make notebooks`"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("src", PRACTICE_SOURCES, ids=lambda p: p.stem)
 def test_a_run_practice_notebook_shows_a_question_but_not_its_answer(src, tmp_path, monkeypatch):
     import nbformat

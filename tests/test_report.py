@@ -9,8 +9,7 @@ from markdown_it import MarkdownIt
 
 from autograder import course
 from autograder.report import page_title
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.repo import REPO
 
 
 def first_h1(path: Path) -> str:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INSTRUCTOR_SITE, REPO, require_site, toc_docnames
-from leaks import MARKERS, find_leaks, master_paths, secret_lines
+from tests.builtsite import INSTRUCTOR_SITE, REPO, require_site, toc_docnames
+from tests.leaks import MARKERS, find_leaks, master_paths, secret_lines
+
+pytestmark = pytest.mark.e2e  # the built sites
 
 #: Pages Sphinx writes besides the table of contents.
 SPHINX_PAGES = {"index", "search", "genindex", "py-modindex"}
@@ -190,7 +192,7 @@ def test_the_course_zip_holds_the_student_files_and_nothing_of_the_instructors(s
         names = [n for n in z.namelist() if not n.endswith("/")]
         z.extractall(tmp_path)
     inside = {Path(n).relative_to("clinical-ai-course").as_posix() for n in names}
-    for needed in ("requirements-student.txt", "pyproject.toml", "datasets/__init__.py",
+    for needed in ("requirements-student.txt", "pyproject.toml", "datasets/clinical_data/__init__.py",
                    "notebooks/m01_diagnostic_models/lab01_diagnostic_models.ipynb"):
         assert needed in inside, f"the course ZIP lacks {needed}"
     top = {n.split("/")[0] for n in inside}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.repo import REPO
 
 # A module being written, that pages may already point to: until its pages are in _toc.yml, a promise of
 # it is an expected failure (xfail, with this reason), not a pass.

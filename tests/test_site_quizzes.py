@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from conftest import toc_docnames
+from tests.builtsite import toc_docnames
 from test_site_browser import (AXE_ALL_BUT_CONTRAST, AXE_CONTRAST, _SET_THEME, Offline, _describe, _new_context,
                                axe, browser, url_of)  # noqa: F401 (fixtures)
 

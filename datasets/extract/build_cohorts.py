@@ -20,9 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parent
 # Import the generator from this checkout even when clinical_data is not installed.
-sys.path.insert(0, str(DATASETS.parent))
+sys.path.insert(0, str(DATASETS))
 
-from datasets.cohort import make_cohort  # noqa: E402
+from clinical_data.cohort import make_cohort  # noqa: E402
 
 # The cohorts the modules use: the same 10,000 patients (seed 0) with no
 # bias, then with one mechanism switched on at a time, so an exercise can

@@ -6,8 +6,13 @@
     names()                                # every dataset you can load
     seen, truth = make_cohort(20_000, seed=0, spo2_bias=True)
 
-`load(name)` is exactly `pandas.read_csv` on the committed file beside this
-module, so a notebook that cannot import this package (for example a released
+The package is the folder `datasets/clinical_data/`, installed under this one
+name (`clinical_data`) by the course's editable install (`make`); `datasets/`
+itself is not a package, so it never shadows another package of that name. It
+reads the CSVs of the checkout it lives in (the folder above it).
+
+`load(name)` is exactly `pandas.read_csv` on the committed file in `datasets/`,
+so a notebook that cannot import this package (for example a released
 assignment folder copied elsewhere with its CSV) gets the same table from
 `pd.read_csv("heart_disease.csv")`. Each dataset has a data card in
 `datasets/cards/<name>.md`: source, licence, column dictionary, known problems.
@@ -24,7 +29,7 @@ from .cohort import make_cohort
 
 __all__ = ["load", "names", "path", "make_cohort"]
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parent.parent  # datasets/: the CSVs and their cards
 
 
 def names() -> list[str]:
