@@ -123,9 +123,11 @@ def _from_zip(a: Assignment, archive: Path, pattern: str):
 
 
 def _parse_stamp(stamp: str) -> datetime:
-    digits = re.findall(r"\d+", stamp)
+    digits = [int(d) for d in re.findall(r"\d+", stamp)]
+    if len(digits) < 3:
+        raise UsageError(f"cannot read the time {stamp!r} in a submission's name")
     try:
-        return datetime(*map(int, digits[:6]))
+        return datetime(*digits[:6])  # type: ignore[arg-type]  # year, month, day[, hour, minute, second]
     except (TypeError, ValueError):
         raise UsageError(f"cannot read the time {stamp!r} in a submission's name") from None
 
