@@ -40,7 +40,10 @@ def _substitutions(app, config):
     binder = ((config.html_theme_options or {}).get("launch_buttons") or {}).get("binderhub_url", "").rstrip("/")
     owner_repo = urlparse(url).path.strip("/")
     subs = dict(config.myst_substitutions or {})
-    subs["course_zip"] = f"[download the course as a ZIP file]({Path(COURSE_ZIP).name})"
+    # Raw HTML: the archive is written into the site when the build finishes, so it is no page or source
+    # file a Markdown link could point to.
+    subs["course_zip"] = f'<a href="{Path(COURSE_ZIP).name}" download>download the course as a ZIP file</a>'
+
     subs["binder_link"] = f"[open the course on Binder]({binder}/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/notebooks)"
     config.myst_substitutions = subs
 
