@@ -65,7 +65,7 @@ ITEMS: dict[str, Item] = {i.id: i for i in [
           "a threshold to choose")),
     Item("threshold", ("M1.5",), "A threshold from harms", M1, f"book/{M1}/04_thresholds", gen.threshold, 4,
          ("threshold from the harm ratio", "harm ratio from a threshold", "net benefit", "net benefit of treating all")),
-    Item("calibration", ("M2.2",), "Calibration: O/E and updating", M2, f"book/{M2}/01_calibration",
+    Item("calibration", ("M2.2", "M2.4"), "Calibration: O/E and updating", M2, f"book/{M2}/01_calibration",
          gen.calibration, 4,
          ("O/E from counts", "O/E from a mean risk", "risk after an intercept update",
           "risk after logistic recalibration")),
