@@ -87,6 +87,10 @@ ITEMS: dict[str, Item] = {i.id: i for i in [
 ]}
 
 
+# An item serving several objectives is taught on one page; an objective taught on another page reads that one.
+PAGE_OF = {"M2.4": f"book/{M2}/03_updating", "M5.2": f"book/{M5}/01_appraisal"}
+
+
 def items_for(objective: str) -> list[Item]:
     """The practice items of one learning objective (empty when it has no numeric skill)."""
     return [i for i in ITEMS.values() if objective in i.objectives]
@@ -316,7 +320,7 @@ def summary(progress: dict) -> list[dict]:
             "mastered": all(s and s["mastered"] for s in states),
             "level": min((s["level"] if s else 1) for s in states),
             "answers": sum(len(s["history"]) if s else 0 for s in states),
-            "read": sorted({i.page for i in its}),
+            "read": [PAGE_OF[objective]] if objective in PAGE_OF else sorted({i.page for i in its}),
             "practise": sorted({i.notebook for i in its}),
         })
     return rows

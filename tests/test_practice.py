@@ -336,6 +336,9 @@ def test_the_progress_file_recommends_the_page_and_practice_of_each_objective_no
     assert "none yet" in text
     for item in P.ITEMS.values():
         assert f"`{item.page}`" in text and f"`{item.notebook}`" in text
+    rows = {r["objective"]: r for r in P.summary(P.load_progress(tmp_path / "none.json"))}
+    assert rows["M2.4"]["read"] == ["book/m02_external_validation/03_updating"]   # updating, not O/E
+    assert rows["M2.4"]["items"] == rows["M2.2"]["items"] == ["calibration"]
 
 
 # -- what practice covers --------------------------------------------------------------------------------
@@ -353,6 +356,8 @@ def test_practice_covers_objectives_of_the_competency_map_and_points_to_real_pag
     for item in P.ITEMS.values():
         assert set(item.objectives) <= known, f"{item.id}: {item.objectives} not in the competency map"
         assert (REPO / f"{item.page}.md").is_file(), item.page
+    for objective, page in P.PAGE_OF.items():
+        assert P.items_for(objective) and (REPO / f"{page}.md").is_file(), (objective, page)
         assert (REPO / f"{item.notebook}.py").is_file(), item.notebook
         assert all(o.startswith(f"M{int(item.module[1:3])}.") for o in item.objectives)
     toc = (REPO / "_toc.yml").read_text(encoding="utf-8")
