@@ -65,7 +65,7 @@ ITEMS: dict[str, Item] = {i.id: i for i in [
           "a threshold to choose")),
     Item("threshold", ("M1.5",), "A threshold from harms", M1, f"book/{M1}/04_thresholds", gen.threshold, 4,
          ("threshold from the harm ratio", "harm ratio from a threshold", "net benefit", "net benefit of treating all")),
-    Item("calibration", ("M2.2",), "Calibration: O/E and updating", M2, f"book/{M2}/01_calibration",
+    Item("calibration", ("M2.2", "M2.4"), "Calibration: O/E and updating", M2, f"book/{M2}/01_calibration",
          gen.calibration, 4,
          ("O/E from counts", "O/E from a mean risk", "risk after an intercept update",
           "risk after logistic recalibration")),
@@ -85,6 +85,10 @@ ITEMS: dict[str, Item] = {i.id: i for i in [
          ("alerts a day from an alert rate", "alerts a day from accuracy", "alerts per true case",
           "cases missed in a week")),
 ]}
+
+
+# An item serving several objectives is taught on one page; an objective taught on another page reads that one.
+PAGE_OF = {"M2.4": f"book/{M2}/03_updating", "M5.2": f"book/{M5}/01_appraisal"}
 
 
 def items_for(objective: str) -> list[Item]:
@@ -316,7 +320,7 @@ def summary(progress: dict) -> list[dict]:
             "mastered": all(s and s["mastered"] for s in states),
             "level": min((s["level"] if s else 1) for s in states),
             "answers": sum(len(s["history"]) if s else 0 for s in states),
-            "read": sorted({i.page for i in its}),
+            "read": [PAGE_OF[objective]] if objective in PAGE_OF else sorted({i.page for i in its}),
             "practise": sorted({i.notebook for i in its}),
         })
     return rows

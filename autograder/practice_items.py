@@ -41,6 +41,26 @@ def _pct(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
+def _half_up(x: float) -> int:
+    """A count rounded as taught: halves go up (Python's round sends 42.5 to 42)."""
+    return math.floor(round(x, 9) + 0.5)
+
+
+def _count(x: float) -> str:
+    """A product of a count and a proportion, shown unrounded, then rounded half up when it is not whole."""
+    x = round(x, 9)
+    return f"{x:g}" if x == int(x) else f"{x:g} ≈ {_half_up(x)}"
+
+
+def _band(exact: float, taught: list[float], floor: float, rel: float = 0.03, step: float = 0.1) -> float:
+    """A tolerance that accepts the exact answer and the answers reached by rounding as taught.
+
+    ``taught`` holds the answers worked with rounded intermediate steps; ``step`` is the precision the final
+    answer is asked to; the band is at least ``floor`` and ``rel`` of the answer.
+    """
+    return max(floor, rel * abs(exact), max(abs(a - exact) for a in taught) + step / 2)
+
+
 # -- Module 1 ---------------------------------------------------------------------------------------------
 
 def two_by_two(rng: random.Random, level: int) -> Draft:
@@ -49,39 +69,43 @@ def two_by_two(rng: random.Random, level: int) -> Draft:
     fp, tn = rng.randint(10, 60), rng.randint(80, 200)
     sens, spec = tp / (tp + fn), tn / (tn + fp)
     ppv = tp / (tp + fp)
-    table = (f"Of {tp + fn} patients with the disease, the model flagged {tp} and missed {fn}; of {fp + tn} "
-             f"patients without it, it flagged {fp} and cleared {tn}.")
+    table = (f"A rapid test is done once on each patient. Of {tp + fn} patients with the disease, it was positive "
+             f"in {tp} and negative in {fn}; of {fp + tn} patients without it, it was positive in {fp} and "
+             f"negative in {tn}.")
     if level == 1:
-        return Draft(f"{table} What is the model's **sensitivity**?", sens,
+        return Draft(f"{table} What is the test's **sensitivity**?", sens,
                      f"Sensitivity = TP / (TP + FN) = {tp} / ({tp} + {fn}) = {sens:.2f}: of 100 patients with the "
-                     f"disease, the model flags about {100 * sens:.0f}.",
+                     f"disease, the test is positive in about {100 * sens:.0f}.",
                      {"specificity": (spec, "That is the specificity (the share of patients *without* the disease "
-                                            "who are cleared). Sensitivity looks only at patients *with* it."),
-                      "PPV": (ppv, "That is the PPV (the share of flagged patients who have the disease). "
-                                   "Sensitivity divides by everyone who has the disease, flagged or not.")})
+                                            "whose test is negative). Sensitivity looks only at patients *with* it."),
+                      "PPV": (ppv, "That is the PPV (the share of positive tests that come from patients with the "
+                                   "disease). Sensitivity divides by everyone who has the disease, positive or not.")})
     if level == 2:
-        return Draft(f"{table} What is the model's **specificity**?", spec,
+        return Draft(f"{table} What is the test's **specificity**?", spec,
                      f"Specificity = TN / (TN + FP) = {tn} / ({tn} + {fp}) = {spec:.2f}: of 100 patients without "
-                     f"the disease, the model correctly clears about {100 * spec:.0f}.",
+                     f"the disease, the test is rightly negative in about {100 * spec:.0f}.",
                      {"sensitivity": (sens, "That is the sensitivity: sensitivity and specificity are swapped. "
                                             "Specificity looks only at patients *without* the disease."),
                       "false-positive rate": (1 - spec, "That is the false-positive rate, 1 − specificity: "
-                                                        "the share of healthy patients *flagged*, not cleared.")})
+                                                        "the share of healthy patients whose test is *positive*.")})
     lr = sens / (1 - spec)
     if level == 3:
-        return Draft(f"{table} What is the **positive likelihood ratio** (LR+)?", lr,
+        taught = [round(sens, d) / (1 - round(spec, d)) for d in (2, 3)]
+        return Draft(f"{table} What is the **positive likelihood ratio** (LR+)? (Keep 3 decimals in the "
+                     f"intermediate steps.)", lr,
                      f"Sensitivity = {tp}/{tp + fn} = {sens:.3f}; specificity = {tn}/{tn + fp} = {spec:.3f}. "
-                     f"LR+ = sensitivity / (1 − specificity) = {sens:.3f} / {1 - spec:.3f} = {lr:.1f}.",
+                     f"LR+ = sensitivity / (1 − specificity) = {sens:.3f} / {1 - spec:.3f} = {lr:.1f}; in counts, "
+                     f"({tp}/{tp + fn}) / ({fp}/{fp + tn}) = {lr:.2f}.",
                      {"sens/spec": (sens / spec, "You divided by the specificity; LR+ divides by 1 − specificity "
                                                  "(the false-positive rate)."),
                       "LR-": ((1 - sens) / spec, "That is the negative likelihood ratio, (1 − sensitivity) / "
                                                  "specificity.")},
-                     tol=0.1, proportion=False, unit="a ratio, to 1 decimal place")
+                     tol=_band(lr, taught, 0.1), proportion=False, unit="a ratio, to 1 decimal place")
     pre = rng.choice([0.05, 0.1, 0.15, 0.2, 0.3])
     post_odds = pre / (1 - pre) * lr
     post = post_odds / (1 + post_odds)
-    return Draft(f"{table} Your patient's pre-test probability is {_pct(pre)} and this test, a single test "
-                 f"(not a multivariable model), is positive. What is the **post-test probability**?", post,
+    return Draft(f"{table} Your patient's pre-test probability is {_pct(pre)} and this single test is "
+                 f"positive. What is the **post-test probability**?", post,
                  f"LR+ = {sens:.3f} / (1 − {spec:.3f}) = {lr:.2f}. Pre-test odds = {pre:.2f} / {1 - pre:.2f} = "
                  f"{pre / (1 - pre):.3f}; post-test odds = {pre / (1 - pre):.3f} × {lr:.2f} = {post_odds:.3f}; "
                  f"post-test probability = odds / (1 + odds) = {post:.2f}.",
@@ -117,17 +141,17 @@ def predictive_value(rng: random.Random, level: int) -> Draft:
                          f"PPV = sens × p / (sens × p + (1 − spec) × (1 − p)) = {sens} × {prev} / ({sens} × {prev} + "
                          f"{1 - spec:.2f} × {1 - prev:.2f}) = {value:.2f}.", wrong)
         n = 1000
-        sick = round(n * prev)
-        tp, fp = round(sick * sens), round((n - sick) * (1 - spec))
+        sick = _half_up(n * prev)
+        tp, fp = _half_up(sick * sens), _half_up((n - sick) * (1 - spec))
         return Draft(f"Of 1,000 patients tested, {sick} have the disease. The model's sensitivity is {_pct(sens)} "
                      f"and its specificity {_pct(spec)}. Build the 2×2 table: **how many false positives** are "
                      f"there among the 1,000?", fp,
                      f"Without the disease: 1,000 − {sick} = {n - sick}. False positives = {n - sick} × (1 − {spec}) "
-                     f"= {fp}. (True positives = {sick} × {sens} = {tp}; PPV = {tp} / ({tp} + {fp}) = "
+                     f"= {_count((n - sick) * (1 - spec))}. (True positives = {sick} × {sens} = {_count(sick * sens)}; PPV = {tp} / ({tp} + {fp}) = "
                      f"{tp / (tp + fp):.2f}.)",
                      {"missed cases": (sick - tp, "That is the number of false *negatives* (patients with the "
                                                   "disease who are missed)."),
-                      "FP among the sick": (round(sick * (1 - spec)), "False positives come from the patients "
+                      "FP among the sick": (_half_up(sick * (1 - spec)), "False positives come from the patients "
                                                                       "*without* the disease."),
                       "true negatives": (n - sick - fp, "That is the number of true negatives (healthy and "
                                                         "cleared).")},
@@ -146,11 +170,14 @@ def predictive_value(rng: random.Random, level: int) -> Draft:
                       "sensitivity": (sens, "That is the sensitivity, not the PPV.")})
     # level 4: choose the lowest of three thresholds whose PPV reaches a target at this prevalence
     thresholds = [0.1, 0.2, 0.3]
-    sens_t = sorted(rng.sample([0.95, 0.9, 0.85, 0.8, 0.7, 0.6], 3), reverse=True)
-    spec_t = sorted(rng.sample([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], 3))
-    ppvs = [ppv(a, b, prev) for a, b in zip(sens_t, spec_t, strict=True)]
-    target = round(rng.uniform(min(ppvs), max(ppvs)) * 20) / 20
-    target = min(max(target, round(min(ppvs) + 0.01, 2)), round(max(ppvs) - 0.005, 2))
+    while True:   # redraw until no threshold's PPV sits within 0.01 of the target (a rounding slip decides)
+        sens_t = sorted(rng.sample([0.95, 0.9, 0.85, 0.8, 0.7, 0.6], 3), reverse=True)
+        spec_t = sorted(rng.sample([0.5, 0.6, 0.7, 0.8, 0.9, 0.95], 3))
+        ppvs = [ppv(a, b, prev) for a, b in zip(sens_t, spec_t, strict=True)]
+        target = round(rng.uniform(min(ppvs), max(ppvs)) * 20) / 20
+        target = min(max(target, round(min(ppvs) + 0.01, 2)), round(max(ppvs) - 0.01, 2))
+        if all(abs(v - target) >= 0.01 for v in ppvs):
+            break
     ok = [t for t, v in zip(thresholds, ppvs, strict=True) if v >= target]
     answer = min(ok)
     lines = "; ".join(f"at {t:.0%}: sensitivity {_pct(a)}, specificity {_pct(b)}"
@@ -161,7 +188,7 @@ def predictive_value(rng: random.Random, level: int) -> Draft:
     if by_sens and min(by_sens) != answer:
         wrong["sensitivity read as PPV"] = (min(by_sens), "You compared the *sensitivity* with the target: "
                                                           "compute each threshold's PPV at this prevalence.")
-    return Draft(f"{_pct(prev)} of your patients have the disease. The model's accuracy at three thresholds: "
+    return Draft(f"{_pct(prev)} of your patients have the disease. The model's sensitivity and specificity at three thresholds: "
                  f"{lines}. The team wants at least {target:.0%} of flagged patients to have the disease (PPV ≥ "
                  f"{target:.2f}) while missing as few as possible. Which is the **lowest threshold** that meets "
                  f"this? (Answer 0.1, 0.2 or 0.3.)", answer,
@@ -223,7 +250,7 @@ def threshold(rng: random.Random, level: int) -> Draft:
 # -- Module 2 ---------------------------------------------------------------------------------------------
 
 def calibration(rng: random.Random, level: int) -> Draft:
-    """M2.2: O/E, and risks after an intercept update or a logistic recalibration."""
+    """M2.2/M2.4: O/E, and risks after an intercept update or a logistic recalibration."""
     n = rng.choice([400, 500, 800, 1000])
     expected = rng.randint(40, 200)
     observed = int(expected * rng.choice([0.6, 0.7, 0.8, 1.25, 1.4, 1.6]))
@@ -298,12 +325,14 @@ def decision_curve(rng: random.Random, level: int) -> Draft:
                       "zero": (0.0, "Zero is treating none.")},
                      tol=0.002, proportion=False, unit="a number, to 3 decimal places")
     gain = nb - max(nb_all, 0.0)
+    verdict = ("negative: the model does worse than the better default at this threshold" if gain < 0 else
+               f"the model adds {gain:.3f} net true positives per patient")
     if level == 3:
         return Draft(f"Of {n:,} patients ({_pct(prev)} with the disease), the model at a {t:.0%} threshold finds "
                      f"{tp} true and {fp} false positives. By how much does its net benefit **exceed the better of "
                      f"treating all and treating none**, per patient?", gain,
                      f"NB(model) = {nb:.3f}; NB(all) = {nb_all:.3f}; NB(none) = 0. The better default is "
-                     f"{max(nb_all, 0):.3f}; the difference is {gain:.3f} (negative: the model does harm here).",
+                     f"{max(nb_all, 0):.3f}; the difference is {gain:.3f} ({verdict}).",
                      {"against none only": (nb, "Compare with the *better* of treat-all and treat-none: "
                                                 "here treating all does better than treating none.")}
                      if nb_all > 0 else
@@ -311,16 +340,21 @@ def decision_curve(rng: random.Random, level: int) -> Draft:
                                                         "the model must beat treating none.")},
                      tol=0.002, proportion=False, unit="a number, to 3 decimal places")
     avoided = (nb - nb_all) / w * 100
+    fn, tn = sick - tp, n - sick - fp
+    taught = [(round(nb, d) - round(nb_all, d)) / round(w, d) * 100 for d in (3, 4)]
     return Draft(f"Of {n:,} patients ({_pct(prev)} with the disease), the model at a {t:.0%} threshold finds "
                  f"{tp} true and {fp} false positives. How many **net interventions are avoided per 100 patients** "
-                 f"compared with treating all?", avoided,
+                 f"compared with treating all? (Keep 3 decimals in the intermediate steps.)", avoided,
                  f"NB(model) = {nb:.4f}; NB(all) = {nb_all:.4f}. Interventions avoided per 100 = (NB − NB(all)) / "
-                 f"(t/(1 − t)) × 100 = {nb - nb_all:.4f} / {w:.4f} × 100 = {avoided:.1f}.",
+                 f"(t/(1 − t)) × 100 = {nb - nb_all:.4f} / {w:.4f} × 100 = {avoided:.1f}. The same in counts, "
+                 f"with no rounding: (TN − FN × (1 − t)/t) / n × 100 = ({tn} − {fn} × {1 - t:.2f}/{t:.2f}) / {n:,} "
+                 f"× 100 = {avoided:.1f}.",
                  {"not divided": ((nb - nb_all) * 100, "Divide the gain in net benefit by the threshold's odds, "
                                                        "t/(1 − t)."),
                   "fewer treated": ((n - tp - fp) / n * 100, "That counts every patient not treated; net "
                                                              "interventions avoided also weigh the cases missed.")},
-                 tol=0.3, proportion=False, unit="a number of patients per 100, to 1 decimal place")
+                 tol=_band(avoided, taught, 0.3), proportion=False,
+                 unit="a number of patients per 100, to 1 decimal place")
 
 
 # -- Module 3 ---------------------------------------------------------------------------------------------
@@ -378,7 +412,7 @@ def shap_additivity(rng: random.Random, level: int) -> Draft:
     if level == 1:
         return Draft(f"A SHAP waterfall (in log-odds) has a base value of {base:+.2f} and contributions {listing}. "
                      f"What is the model's **output in log-odds** for this patient?", total,
-                     f"Output = base + sum of contributions = {base:+.2f} + ({' + '.join(f'{v:.2f}' for v in contribs)})"
+                     f"Output = base + sum of contributions = {base:+.2f} {' '.join(f'{v:+.2f}' for v in contribs)}"
                      f" = {total:.2f}.",
                      {"contributions only": (sum(contribs), "Start from the base value (the model's average "
                                                             "output), then add the contributions.")},
@@ -454,7 +488,8 @@ def group_rates(rng: random.Random, level: int) -> Draft:
                  f"Selection rate women = ({w['tp']} + {w['fp']}) / {w['pos'] + w['neg']} = {sel(w):.3f}; men = "
                  f"({m['tp']} + {m['fp']}) / {m['pos'] + m['neg']} = {sel(m):.3f}; ratio = {ratio:.2f}.",
                  {"TPR ratio": (min(1 - fnr(w), 1 - fnr(m)) / max(1 - fnr(w), 1 - fnr(m)),
-                                "That compares true-positive rates (an equalised odds check); demographic parity "
+                                "That compares true-positive rates (an equal-opportunity check, one half of "
+                                "equalised odds); demographic parity "
                                 "compares the share flagged among *all* patients.")},
                  tol=0.01, proportion=False, unit="a ratio, to 2 decimal places")
 
@@ -470,7 +505,7 @@ def alert_burden(rng: random.Random, level: int) -> Draft:
     alerts = census * (prev * sens + (1 - prev) * (1 - spec))
     if level == 1:
         rate = rng.choice([0.1, 0.15, 0.18, 0.2])
-        return Draft(f"A sepsis model is screened on {census} inpatients a day and alerts on {_pct(rate)} of them. "
+        return Draft(f"A sepsis model screens {census} inpatients a day and alerts on {_pct(rate)} of them. "
                      f"How many **alerts per day**?", census * rate,
                      f"{census} × {rate} = {census * rate:.0f} alerts a day.",
                      {"percent": (census * rate * 100, "Use the proportion, not the percentage.")},
@@ -487,18 +522,26 @@ def alert_burden(rng: random.Random, level: int) -> Draft:
                      tol=1.5, proportion=False, unit="alerts a day, to the nearest whole alert")
     ppv = prev * sens / (prev * sens + (1 - prev) * (1 - spec))
     if level == 3:
+        taught = [1 / round(ppv, d) for d in (2, 3)]
+        true_, false_ = 1000 * prev * sens, 1000 * (1 - prev) * (1 - spec)
         return Draft(f"{_pct(prev)} of inpatients have sepsis; sensitivity {_pct(sens)}, specificity {_pct(spec)}. "
-                     f"How many **alerts per true case** (the number needed to alert, 1 / PPV)?", 1 / ppv,
-                     f"PPV = {ppv:.3f}; alerts per true case = 1 / {ppv:.3f} = {1 / ppv:.1f}.",
+                     f"How many **alerts per true case** (the number needed to alert, 1 / PPV)? (Keep 3 decimals "
+                     f"in the intermediate steps.)", 1 / ppv,
+                     f"PPV = {ppv:.3f}; alerts per true case = 1 / {ppv:.3f} = {1 / ppv:.1f}. In counts: of 1,000 "
+                     f"inpatients, {true_:g} true alerts and {false_:g} false ones; ({true_:g} + {false_:g}) / "
+                     f"{true_:g} = {1 / ppv:.1f}.",
                      {"PPV": (ppv, "That is the PPV; the number of alerts per true case is its inverse."),
                       "1/sensitivity": (1 / sens, "Alerts per true case depend on the false alerts: use 1 / PPV.")},
-                     tol=0.2, proportion=False, unit="alerts per true case, to 1 decimal place")
+                     tol=_band(1 / ppv, taught, 0.2), proportion=False,
+                     unit="alerts per true case, to 1 decimal place")
     days = 7
-    missed = census * prev * (1 - sens) * days
-    return Draft(f"{census} inpatients a day; {_pct(prev)} have sepsis; sensitivity {_pct(sens)}. Over a week "
-                 f"({days} days), how many patients with sepsis does the model **miss**?", missed,
-                 f"Missed a day = {census} × {prev} × (1 − {sens}) = {census * prev * (1 - sens):.1f}; × {days} = "
-                 f"{missed:.0f}.",
-                 {"caught": (census * prev * sens * days, "That is the number *caught*; missed = 1 − sensitivity."),
-                  "one day": (census * prev * (1 - sens), "That is one day; multiply by the days of the week.")},
+    admitted = census // 4
+    missed = admitted * prev * (1 - sens) * days
+    return Draft(f"{admitted} patients are admitted a day, and the model screens each new admission; {_pct(prev)} "
+                 f"of them have sepsis; sensitivity {_pct(sens)}. Over a week ({days} days), how many admitted "
+                 f"patients with sepsis does the model **miss**?", missed,
+                 f"Missed a day = {admitted} × {prev} × (1 − {sens}) = {admitted * prev * (1 - sens):.1f}; × {days} = "
+                 f"{missed:.1f}, about {_half_up(missed)} patients.",
+                 {"caught": (admitted * prev * sens * days, "That is the number *caught*; missed = 1 − sensitivity."),
+                  "one day": (admitted * prev * (1 - sens), "That is one day; multiply by the days of the week.")},
                  tol=1.5, proportion=False, unit="patients, to the nearest whole patient")

@@ -80,7 +80,7 @@ def recompute(item: str, level: int, q: str) -> float:
             return precision_score(y, pred)
         if level == 2:
             n, sick, sens, spec = x[:4]
-            return round((n - sick) * (1 - spec))
+            return math.floor(round((n - sick) * (1 - spec), 9) + 0.5)   # a count, halves rounded up
         if level == 3:
             prev, _, sens, spec, new = x[:5]
             return ppv(sens, spec, new)
@@ -203,6 +203,59 @@ def test_each_misconception_hint_fires_on_its_wrong_answer_and_on_no_right_one(i
     assert fired, f"{item} level {level} has no misconception hint"
 
 
+TAUGHT = {  # (item, level): the answer worked with intermediate steps rounded to d decimals, from the question
+    ("two_by_two", 3): lambda x, d: (round(x[1] / x[0], d) / (1 - round(x[5] / x[3], d))),
+    ("decision_curve", 4): lambda x, d: (
+        (round(x[3] / x[0] - x[4] / x[0] * x[2] / (1 - x[2]), d)
+         - round(x[1] - (1 - x[1]) * x[2] / (1 - x[2]), d)) / round(x[2] / (1 - x[2]), d) * 100),
+    ("alert_burden", 3): lambda x, d: 1 / round(ppv(x[1], x[2], x[0]), d),
+}
+
+
+@pytest.mark.parametrize("item,level", list(TAUGHT))
+def test_answers_rounded_as_taught_in_the_intermediate_steps_are_accepted(item, level):
+    digits = (2, 3) if item != "decision_curve" else (3,)     # net benefit is taught to 3 decimals
+    for attempt in range(300):
+        v = P.variant("learner-r", item, attempt, level)
+        x = numbers(v.question)
+        for d in digits:
+            answer = round(TAUGHT[item, level](x, d), 1)
+            assert v.is_right(answer), f"{item} level {level}: {answer} (steps to {d} decimals) refused: {v.question}"
+
+
+def test_no_threshold_to_choose_has_a_ppv_next_to_the_target():
+    for attempt in range(400):
+        q = P.draft("predictive_value", P.seed_of("learner-t", "predictive_value", attempt), 4).question
+        x = numbers(q)
+        prev, target = x[0], x[10]
+        for i in (1, 4, 7):
+            assert abs(ppv(x[i + 1], x[i + 2], prev) - target) >= 0.01 - 1e-9, q
+
+
+def test_the_gain_over_the_better_default_is_called_harm_only_when_negative():
+    for attempt in range(100):
+        d = P.draft("decision_curve", P.seed_of("learner-g", "decision_curve", attempt), 3)
+        assert ("negative" in d.solution) == (d.answer < 0), d.solution
+
+
+def test_counts_in_worked_solutions_are_shown_unrounded_then_rounded_half_up():
+    halves = 0
+    for attempt in range(200):
+        d = P.draft("predictive_value", P.seed_of("learner-h", "predictive_value", attempt), 2)
+        steps = re.findall(r"(\d+) × (\(1 − )?([\d.]+)\)? = ([\d.]+)(?: ≈ (\d+))?", d.solution)
+        assert len(steps) == 2, d.solution
+        for count, complement, p, shown, rounded in steps:
+            product = int(count) * (1 - float(p) if complement else float(p))
+            assert float(shown) == pytest.approx(product), d.solution
+            if rounded:
+                assert int(rounded) == math.floor(product + 0.5 + 1e-9), d.solution
+                halves += shown.endswith(".5")
+            else:
+                assert product == pytest.approx(round(product)), d.solution
+        assert d.answer == math.floor(float(steps[0][3]) + 0.5 + 1e-9)
+    assert halves, "no variant with a half to round: the check above proves nothing"
+
+
 @pytest.mark.parametrize("item", list(P.ITEMS))
 def test_each_level_asks_for_something_different_from_the_one_below(item):
     spec = P.ITEMS[item]
@@ -283,6 +336,9 @@ def test_the_progress_file_recommends_the_page_and_practice_of_each_objective_no
     assert "none yet" in text
     for item in P.ITEMS.values():
         assert f"`{item.page}`" in text and f"`{item.notebook}`" in text
+    rows = {r["objective"]: r for r in P.summary(P.load_progress(tmp_path / "none.json"))}
+    assert rows["M2.4"]["read"] == ["book/m02_external_validation/03_updating"]   # updating, not O/E
+    assert rows["M2.4"]["items"] == rows["M2.2"]["items"] == ["calibration"]
 
 
 # -- what practice covers --------------------------------------------------------------------------------
@@ -300,6 +356,8 @@ def test_practice_covers_objectives_of_the_competency_map_and_points_to_real_pag
     for item in P.ITEMS.values():
         assert set(item.objectives) <= known, f"{item.id}: {item.objectives} not in the competency map"
         assert (REPO / f"{item.page}.md").is_file(), item.page
+    for objective, page in P.PAGE_OF.items():
+        assert P.items_for(objective) and (REPO / f"{page}.md").is_file(), (objective, page)
         assert (REPO / f"{item.notebook}.py").is_file(), item.notebook
         assert all(o.startswith(f"M{int(item.module[1:3])}.") for o in item.objectives)
     toc = (REPO / "_toc.yml").read_text(encoding="utf-8")
