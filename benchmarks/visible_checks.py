@@ -120,6 +120,8 @@ def measure(aid: str) -> list[Outcome]:
                 for kind, gid, src in cells:
                     if kind == "setup":
                         continue
+                    if outcome.flagged and code is not None:
+                        break  # the student has been told: a failing visible check also costs that test's points
                     if kind == "answer":
                         reached = reached or gid == question
                         kernel.run(answers[gid])

@@ -46,10 +46,13 @@
 #   typed to the precision the notebook prints earns the points.
 # - After each answer, run the test cell below it. **What the visible checks cover:** that each answer has
 #   the right type, keys and range; your Cleveland entries (a public worked example, whose right values
-#   follow from the same code as the others); and the usual slips (a percentage for a fraction, O/E
-#   inverted, an intercept fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls,
-#   the prevalence forgotten). They do **not** check your VA, Hungary or Switzerland numbers: those are
-#   checked when your work is graded. A silent test cell means the visible checks passed.
+#   follow from the same code as the others); most of your VA answers, by comparing a "fingerprint" of your
+#   number, rounded as the notebook prints it, with the right answer's (so the right answer is written
+#   nowhere in this notebook); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
+#   fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls, the prevalence
+#   forgotten, false positives not weighted). A silent test cell means the visible checks passed. Your grade
+#   also comes from **hidden tests**, run when your work is graded: they check every hospital's numbers, and
+#   they judge a later answer on your own earlier ones where it can stand alone.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
 # - Before you submit: *Kernel → Restart & Run All*, and check that no cell shows an error.
 #
