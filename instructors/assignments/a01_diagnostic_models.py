@@ -149,18 +149,19 @@ def confusion_counts(y_true, y_pred):
 
 # %% nbgrader={"grade": true, "grade_id": "q1_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.2"}
 """Check that confusion_counts counts the four cells of the 2x2 table."""
-# 7 patients: truth 1 1 1 0 0 0 0, calls 1 1 0 1 0 0 0 -> TP 2, FN 1, FP 1, TN 3
-counts = confusion_counts(np.array([1, 1, 1, 0, 0, 0, 0]), np.array([1, 1, 0, 1, 0, 0, 0]))
+# 8 patients: truth 1 1 1 0 0 0 0 0, calls 1 1 0 1 1 0 0 0 -> TP 2, FN 1, FP 2, TN 3
+counts = confusion_counts(np.array([1, 1, 1, 0, 0, 0, 0, 0]), np.array([1, 1, 0, 1, 1, 0, 0, 0]))
 assert type(counts) is dict, "confusion_counts should return a dictionary (made with {...} or dict(...))."
 assert set(counts) == {"TP", "FP", "FN", "TN"}, "The dictionary needs exactly the keys 'TP', 'FP', 'FN' and 'TN'."
 assert all(isinstance(v, (int, np.integer)) for v in counts.values()), "Each count should be a whole number (int(...))."
-assert sum(counts.values()) == 7, "The four counts should add up to the number of patients (each patient in one cell)."
+assert sum(counts.values()) == 8, "The four counts should add up to the number of patients (each patient in one cell)."
 assert counts["TP"] == 2, "TP counts patients WITH disease whom the model calls positive: check your condition."
-assert (counts["FP"], counts["FN"]) != (1, 1) or counts["TN"] == 3, (
-    "TN counts patients WITHOUT disease whom the model calls negative: check your condition."
+assert not (counts["FP"] == 1 and counts["FN"] == 2), (
+    "FP and FN are swapped: FP is NO disease + called positive, FN is disease + called negative."
 )
-assert counts["FN"] == 1 and counts["FP"] == 1 and counts["TN"] == 3, (
-    "FN is disease + called negative, FP is no disease + called positive: one of them (or TN) is off."
+assert counts["TN"] == 3, "TN counts patients WITHOUT disease whom the model calls negative: check your condition."
+assert counts["FN"] == 1 and counts["FP"] == 2, (
+    "FN is disease + called negative, FP is no disease + called positive: one of them is off."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
