@@ -26,12 +26,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder import course  # noqa: E402
-from autograder.judge import names_bound  # noqa: E402
-from tests.mistakes import MISTAKES  # noqa: E402
-from tests.submissions import answer_cells  # noqa: E402
+from autograder import course
+from autograder.judge import names_bound
+from tests.mistakes import MISTAKES
+from tests.submissions import answer_cells
 
-HIDDEN = re.compile(r"^[ \t]*### (BEGIN|END) HIDDEN TESTS[ \t]*$", re.M)
+HIDDEN = re.compile(r"^[ \t]*### (BEGIN|END) HIDDEN TESTS[ \t]*$", re.MULTILINE)
 TARGET = 0.90
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograder import course  # noqa: E402
-from benchmarks.visible_checks import Kernel, cells_of  # noqa: E402
-from tests.submissions import answer_cells  # noqa: E402
+from autograder import course
+from benchmarks.visible_checks import Kernel, cells_of
+from tests.submissions import answer_cells
 
 PLACEHOLDER = re.compile(r'"@@(.+?)@@(\d)"')
 
@@ -49,10 +49,13 @@ def main(name: str) -> None:
                     if error:
                         raise SystemExit(f"{a.id} {gid}: {error}")
             for expression, decimals in wanted:
-                out = []
-                kernel.kc.execute_interactive(
-                    f"print(fingerprint({expression}, {decimals}))",
-                    output_hook=lambda m: out.append(m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+                out: list[str] = []
+
+                def collect(msg, out=out):
+                    if msg["msg_type"] == "stream":
+                        out.append(msg["content"]["text"])
+
+                kernel.kc.execute_interactive(f"print(fingerprint({expression}, {decimals}))", output_hook=collect)
                 keys[(expression, decimals)] = "".join(out).split()[-1]
                 print(f"{expression} ({decimals} decimals): {keys[(expression, decimals)]}")
         finally:
