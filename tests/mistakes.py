@@ -188,6 +188,11 @@ A02 = [
      'risk_check_recalibrated = 1 / (1 + np.exp(-(a + b * logit(va_check["risk"].to_numpy()))))\n'
      'auc_check = {"before": float(roc_auc_score(va_check["cad"], va_check["risk"])), "after": float(roc_auc_score(va_check["cad"], risk_check_recalibrated))}',
      "intercept and slope swapped"),
+    ("q6_answer", 'a, b = sm.GLM(va_update["cad"].to_numpy(), sm.add_constant(x_update), family=sm.families.Binomial()).fit().params\n'
+     'recalibration = {"intercept": float(a), "slope": float(b)}\n'
+     'risk_check_recalibrated = 1 / (1 + np.exp(-(a + b * logit(va_check["risk"].to_numpy()))))\n'
+     'auc_check = {"before": float(roc_auc_score(va_check["risk"], va_check["cad"])), "after": float(roc_auc_score(risk_check_recalibrated, va_check["cad"]))}',
+     "roc_auc_score's arguments swapped"),
     ("q7_answer", 'rng = np.random.default_rng(42)\nresamples = rng.integers(0, len(va), size=(1000, len(va)))\n'
      'lp_va, y_va = logit(va["risk"].to_numpy()), va["cad"].to_numpy()\n'
      'slopes = [sm.GLM(y_va[i], sm.add_constant(lp_va[i]), family=sm.families.Binomial()).fit().params[0] for i in resamples]\n'
@@ -269,6 +274,9 @@ A03 = [
     ("q7_answer", 'leak_column = "report_grade"\nhonest_columns = [c for c in X_extract.columns if c != leak_column]\n'
      'refit = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=1)\nrefit.fit(X_extract_train[honest_columns], y_train)\n'
      'auc_without_leak = float(roc_auc_score(y_test, refit.predict(X_extract_test[honest_columns])))', "AUC of the 0/1 calls"),
+    ("q7_answer", 'leak_column = "report_grade"\nhonest_columns = [c for c in X_extract.columns if c != leak_column]\n'
+     'refit = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=1)\nrefit.fit(X_extract_train[honest_columns], y_train)\n'
+     'auc_without_leak = float(roc_auc_score(refit.predict_proba(X_extract_test[honest_columns])[:, 1], y_test))', "roc_auc_score's arguments swapped"),
     ("q8_answer", 'statements = {"a": True, "b": True, "c": True, "d": False}', "reads SHAP as causal"),
     ("q8_answer", 'statements = {"a": False, "b": True, "c": False, "d": False}', "low importance read as useless"),
     ("q8_answer", 'statements = {"a": False, "b": True, "c": True, "d": True}', "global importance read as every patient's push"),

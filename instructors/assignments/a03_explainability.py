@@ -124,6 +124,15 @@ def check_number(name, value, fraction=False):
     if fraction and not 0 <= float(value) <= 1:
         raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
 
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint if the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: odds ratios (2 points)
 #
