@@ -69,6 +69,7 @@ A01 = [
     ("q5_answer", 'ppv_clinic = 100 * 0.1 * sens_05 / (0.1 * sens_05 + 0.9 * (1 - spec_05))', "a percentage"),
     ("q5_answer", 'ppv_clinic = 0.9 * spec_05 / (0.9 * spec_05 + 0.1 * (1 - sens_05))', "the NPV"),
     ("q5_answer", 'ppv_clinic = 0.1 * sens_05 / (0.1 * sens_05 + 0.9 * spec_05)', "specificity where 1 - specificity belongs"),
+    ("q5_answer", 'ppv_clinic = "41%"', "a percentage typed as text"),
     # Q6: missed per 1,000
     ("q6_answer", 'missed_per_1000 = 1000 * clinic_prevalence * (1 - sens_05)', "the threshold of 0.5 instead of 0.3"),
     ("q6_answer", 'sens_03, spec_03 = sens_spec(confusion_counts(y_test, risk >= 0.3))\nmissed_per_1000 = 100 * clinic_prevalence * (1 - sens_03)',
@@ -86,6 +87,7 @@ A01 = [
     ("q8_answer", 'auc_test = float(roc_auc_score(y_test, 1 - risk))', "risk of no CAD"),
     ("q8_answer", 'auc_test = float(roc_auc_score(y_train, model.predict_proba(X_train)[:, 1]))', "AUC on the training patients"),
     ("q8_answer", 'auc_test = float(roc_auc_score(risk, y_test))', "arguments swapped"),
+    ("q8_answer", 'auc_test = 88', "a percentage typed for a fraction"),
     # Q9: post-test probability
     ("q9_answer", 'return float(min(pre_test * lr, 1.0))', "probability multiplied by the LR"),
     ("q9_answer", 'return float(pre_test / (1 - pre_test) * lr)', "returns the odds"),
