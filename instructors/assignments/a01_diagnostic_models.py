@@ -264,7 +264,7 @@ assert not (abs(ppv_ex - 72 / 82) < 1e-9 and abs(npv_ex - 30 / 38) < 1e-9), "PPV
 assert abs(ppv_ex - 30 / 40) > 1e-9, "That PPV is the sensitivity: PPV divides by all positive calls (TP + FP)."
 assert abs(ppv_ex - 30 / 38) < 1e-9, "PPV is the share of positive calls that are truly diseased."
 assert abs(npv_ex - 72 / 80) > 1e-9, "That NPV is the specificity: NPV divides by all negative calls (TN + FN)."
-assert abs(npv_ex - 72 / 82) < 1e-9, "NPV is the share of negative calls that are truly free of disease."
+assert abs(npv_ex - 72 / 82) < 1e-9, "NPV is the share of negative calls (TN + FN) that are truly free of disease."
 assert lrp_ex > 1 > lrn_ex, "For a useful test LR+ is above 1 and LR- below 1: check the order of your four values."
 try:  # your own sensitivity and specificity (Question 2), if you have written sens_spec
     sens_own, spec_own = (float(v) for v in sens_spec({"TP": 30, "FN": 10, "TN": 72, "FP": 8}))
@@ -303,7 +303,7 @@ for _ in range(5):
     try:
         _se, _sp = (float(v) for v in sens_spec({"TP": _tp, "FP": _fp, "FN": _fn, "TN": _tn}))
         _own_lrp, _own_lrn = _se / (1 - _sp), (1 - _se) / _sp
-    except Exception:
+    except Exception:  # the student's function fails: no carry-forward
         _own_lrp = _own_lrn = float("nan")
     assert abs(_lrp - _ref_lrp) < 1e-9 or abs(_lrp - _own_lrp) < 1e-9, "LR+ = sensitivity / (1 - specificity): check your formula."
     assert abs(_lrn - _ref_lrn) < 1e-9 or abs(_lrn - _own_lrn) < 1e-9, "LR- = (1 - sensitivity) / specificity: check your formula."
@@ -364,7 +364,7 @@ _sens = sum(1 for t, r in _pairs if t == 1 and r >= 0.5) / sum(1 for t, _ in _pa
 _spec = sum(1 for t, r in _pairs if t == 0 and r < 0.5) / sum(1 for t, _ in _pairs if t == 0)
 try:  # carry-forward: the student's own functions of Questions 1 and 2
     _own = [float(v) for v in sens_spec(confusion_counts(y_test, risk >= 0.5))]
-except Exception:
+except Exception:  # the student's function fails: no carry-forward
     _own = [float("nan")] * 2
 _ok = [abs(float(v) - r) < 0.005 + 1e-9 or abs(float(v) - o) < 0.005 + 1e-9 for v, r, o in zip((sens_05, spec_05), (_sens, _spec), _own)]
 assert _ok[0], (
@@ -482,7 +482,7 @@ _sens03 = sum(1 for t, r in _pairs if t == 1 and r >= 0.3) / sum(1 for t, _ in _
 _expected = 1000 * 0.1 * (1 - _sens03)
 try:  # carry-forward: judged on the student's own functions of Questions 1 and 2 too
     _own = 1000 * 0.1 * (1 - float(sens_spec(confusion_counts(y_test, risk >= 0.3))[0]))
-except Exception:
+except Exception:  # the student's function fails: no carry-forward
     _own = float("nan")
 assert abs(float(missed_per_1000) - _expected) <= 0.5 or abs(float(missed_per_1000) - _own) <= 0.5, (
     "missed_per_1000 is off: the patients missed are those WITH CAD (100 per 1,000 here) times the share "
@@ -564,7 +564,7 @@ assert fingerprint(auc_test, 2) != "b899163340fa", (
 assert fingerprint(auc_test, 2) != "0003dc8ba4e3", (
     "That is the AUC on the training patients: the model has seen them. Use y_test and risk."
 )
-assert fingerprint(auc_test, 2) == "e2819fbe2222", "auc_test is not the AUC of the model's risks on the test patients."
+assert fingerprint(auc_test, 2) == "e2819fbe2222", "auc_test is not the AUC of the model's risks (risk) on the test patients (y_test)."
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 

@@ -575,7 +575,7 @@ assert 0.5 < float(auc_check["before"]) <= 1, (
 )
 assert not (fingerprint(recalibration["intercept"], 2) == "26210f2c9712"
             and fingerprint(recalibration["slope"], 2) == "74fd51f12be2"), (
-    "The recalibration intercept and slope are swapped."
+    "Your recalibration intercept and slope are swapped."
 )
 assert fingerprint(recalibration["slope"], 2) == "26210f2c9712" and fingerprint(
     recalibration["intercept"], 2) == "74fd51f12be2", (
@@ -906,12 +906,12 @@ assert all(isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= 5 for k 
 assert len(set(over_predicted_fifths)) == len(over_predicted_fifths), "Name each fifth once."
 assert risk_near_threshold in ("too low", "too high"), 'risk_near_threshold should be "too low" or "too high".'
 assert fingerprint(list(over_predicted_fifths)) == "c73bcaadd949", (
-    "Not quite: the model over-predicts where the share observed with CAD is BELOW the mean predicted risk; "
-    "compare the last two columns fifth by fifth, all five of them."
+    "Not yet: over-prediction is where the share observed with CAD lies BELOW the mean predicted risk; "
+    "compare the last two columns in every one of the five fifths."
 )
 assert fingerprint(risk_near_threshold) == "9bd1ba986fc8", (
-    "Find the fifth whose risk range holds 20%: if more of its patients had CAD than the model predicted, "
-    "its risks are too low there."
+    "Look at the fifth whose range of risks contains 20%: where more of its patients had CAD than predicted, "
+    "the model's risks are too low."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
