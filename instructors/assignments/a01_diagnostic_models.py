@@ -396,8 +396,9 @@ print(f"Of 100 patients the model flags at your clinic, about {100 * ppv_clinic:
 """Check the PPV of the model at a clinic where 10% of patients have CAD."""
 check_number("ppv_clinic", ppv_clinic, fraction=True)
 assert abs(float(ppv_clinic) - float(sens_05)) > 1e-6, (
-    "ppv_clinic equals the sensitivity: the prevalence is forgotten. Count true and false positives among "
-    "1,000 clinic patients, 100 of whom have CAD."
+    "ppv_clinic equals the sensitivity: the prevalence is forgotten. At a prevalence as low as 10%, most "
+    "positive calls come from the many patients without disease: count true and false positives among 1,000 "
+    "clinic patients, 100 of whom have CAD."
 )
 assert fingerprint(ppv_clinic, 2) != "72763677086e", (
     "That is the PPV among the Cleveland test patients, where CAD is far more common: use 10% prevalence."
