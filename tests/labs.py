@@ -144,6 +144,10 @@ def execute(lab: Lab) -> Run:
         right = lab.right_answers[variable]
         given = f"{lab.references}_right = {right}\n"
         run.right.append((append(f"{given}{variable} = _right\n{check}"), variable, right))
+        # The right answer typed as a student copies it from a printout: rounded to 3 decimals.
+        rounded = ("_right if isinstance(_right, str) else {k: round(float(v), 3) for k, v in _right.items()} "
+                   "if isinstance(_right, dict) else round(float(_right), 3)")
+        run.right.append((append(f"{given}{variable} = {rounded}\n{check}"), variable, f"{right}, rounded to 3 decimals"))
         for wrong in lab.wrong_answers[variable]:
             run.wrong.append((append(f"{given}{variable} = {wrong}\n{check}"), variable, wrong))
         # The right answer itself, printed by the test harness only, to look for it in the hints.

@@ -26,6 +26,8 @@ RIGHT_ANSWERS = {
     "my_ppv_clinic": "_sk_sens * 0.2 / (_sk_sens * 0.2 + (1 - _sk_spec) * 0.8)",
     # a single test (ST depression >= 1 mm) chained onto a pre-test probability of 30%, never the model's LR
     "my_post_test_probability": "(0.3 / 0.7 * _st_lr) / (1 + 0.3 / 0.7 * _st_lr)",
+    "my_lr_negative": "(1 - _sk_sens) / _sk_spec",
+    "my_auc_st": "_auc_ref(y_test, X_test['oldpeak'])",
 }
 # Mistakes students make, written in terms of the right answer `_right` (and sensitivity/specificity).
 WRONG_ANSWERS = {
@@ -34,6 +36,8 @@ WRONG_ANSWERS = {
     "my_post_test_probability": ["0.3 * _st_lr", "0.2", "_right / (1 - _right)", "0.5",
                                  # the model's LR chained onto a pre-test estimate built on the same inputs
                                  "(0.3 / 0.7 * _sk_sens / (1 - _sk_spec)) / (1 + 0.3 / 0.7 * _sk_sens / (1 - _sk_spec))"],
+    "my_lr_negative": ["_sk_sens / (1 - _sk_spec)", "(1 - _sk_spec) / _sk_sens", "0.9"],
+    "my_auc_st": ["_auc_ref(y_test, X_test['oldpeak'] >= 1)", "1 - _right", "0.99"],
 }
 SK_RATES = (
     "from sklearn.metrics import recall_score as _recall\n"
@@ -41,6 +45,7 @@ SK_RATES = (
     "_sk_spec = _recall(y_true, y_pred, pos_label=0)\n"
     "from sklearn.metrics import class_likelihood_ratios as _clr\n"
     "_st_lr = _clr(y_train, (X_train['oldpeak'] >= 1).astype(int))[0]\n"
+    "from sklearn.metrics import roc_auc_score as _auc_ref\n"
 )
 METRICS_PROBE = SK_RATES + """\
 from sklearn.metrics import (class_likelihood_ratios as _lrs, precision_score as _prec,

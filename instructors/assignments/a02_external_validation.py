@@ -46,10 +46,13 @@
 #   typed to the precision the notebook prints earns the points.
 # - After each answer, run the test cell below it. **What the visible checks cover:** that each answer has
 #   the right type, keys and range; your Cleveland entries (a public worked example, whose right values
-#   follow from the same code as the others); and the usual slips (a percentage for a fraction, O/E
-#   inverted, an intercept fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls,
-#   the prevalence forgotten). They do **not** check your VA, Hungary or Switzerland numbers: those are
-#   checked when your work is graded. A silent test cell means the visible checks passed.
+#   follow from the same code as the others); most of your VA answers, by comparing a "fingerprint" of your
+#   number, rounded as the notebook prints it, with the right answer's (so the right answer is written
+#   nowhere in this notebook); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
+#   fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls, the prevalence
+#   forgotten, false positives not weighted). A silent test cell means the visible checks passed. Your grade
+#   also comes from **hidden tests**, run when your work is graded: they check every hospital's numbers, and
+#   they judge a later answer on your own earlier ones where it can stand alone.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
@@ -114,6 +117,40 @@ def logit(p):
 for name, g in groups.items():
     print(f"{name:15s} {len(g):4d} patients, {g['cad'].mean():.0%} with CAD, mean predicted risk {g['risk'].mean():.0%}")
 print(f"VA halves: {len(va_update)} to update on, {len(va_check)} to check on.")
+
+# %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
+# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+from hashlib import sha256
+
+
+def fingerprint(value, decimals=2):
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, (list, tuple)):
+        text = ",".join(str(v) for v in sorted(value))
+    else:
+        text = f"{float(value) + 0.0:.{decimals}f}"
+    return sha256(text.encode()).hexdigest()[:12]
+
+
+def check_number(name, value, fraction=False):
+    if isinstance(value, str):
+        raise AssertionError(f'{name} should be a number, without quotes or a % sign: e.g. 0.31, not "31%".')
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise AssertionError(f"{name} should be a single number, not {type(value).__name__}.")
+    if fraction and not 0 <= float(value) <= 1:
+        raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint if the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: observed over expected, per hospital (2 points, M2.2)
@@ -202,6 +239,12 @@ assert over_predicted_site in _external and most_under_predicted_site in _extern
     f"Spell the hospitals as in groups, one of {_external}."
 )
 assert over_predicted_site != most_under_predicted_site, "A model cannot over- and under-predict on average at the same hospital."
+assert fingerprint(over_predicted_site) == "504be3084f44", (
+    "over_predicted_site: over-prediction means fewer patients with CAD observed than expected, O/E below 1."
+)
+assert fingerprint(most_under_predicted_site) == "2275583196d7", (
+    "most_under_predicted_site: under-prediction is largest where O/E is highest."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -444,6 +487,12 @@ assert abs(float(oe_after_update["update"]) - 1) < 0.01, (
 assert (float(intercept_update) > 0) == (va_update["cad"].sum() > va_update["risk"].sum()), (
     "The sign of the intercept update is wrong: where the model under-predicts, the correction must raise the risks."
 )
+assert fingerprint(intercept_update, 2) == "a2e1874b8172", (
+    "intercept_update is off: fit an intercept alone on va_update, with logit(risk) as the offset (no slope)."
+)
+assert fingerprint(oe_after_update["check"], 2) == "22fa3ce4995a", (
+    "O/E after the update in va_check is off: apply the same correction to the check half's log-odds."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -523,6 +572,14 @@ assert abs(float(auc_check["before"]) - _calls) > 1e-9, (
 assert 0.5 < float(auc_check["before"]) <= 1, (
     "An AUC runs from 0 to 1, and 0.5 is a coin toss; this model ranks VA patients better than that, "
     "so check that roc_auc_score gets the outcome first and the risks second."
+)
+assert not (fingerprint(recalibration["intercept"], 2) == "26210f2c9712"
+            and fingerprint(recalibration["slope"], 2) == "74fd51f12be2"), (
+    "Your recalibration intercept and slope are swapped."
+)
+assert fingerprint(recalibration["slope"], 2) == "26210f2c9712" and fingerprint(
+    recalibration["intercept"], 2) == "74fd51f12be2", (
+    "The recalibration is off: regress cad on an intercept and logit(risk) in va_update (not va_check)."
 )
 if float(recalibration["slope"]) > 0:
     assert abs(float(auc_check["after"]) - float(auc_check["before"])) < 1e-9, (
@@ -700,6 +757,18 @@ assert all(float(v) <= _prev + 1e-9 for v in net_benefit_20.values()), (
 assert float(net_benefit_20["treat all"]) < _prev - 1e-6, (
     "Referring everyone also refers every patient without CAD: their weighted harm must be subtracted."
 )
+assert fingerprint(net_benefit_20["treat all"], 3) != "6a6b588ef05e", (
+    "Your false positives are not weighted: multiply them by pt / (1 - pt) = 0.2 / 0.8."
+)
+assert fingerprint(net_benefit_20["treat all"], 3) != "1ef3b92a991c", (
+    "The weight of a false positive is the threshold's odds, pt / (1 - pt), not pt itself."
+)
+for _k in ["treat all", "model", "recalibrated"]:
+    assert fingerprint(net_benefit_20[_k], 3) == {"treat all": "e0f97c850f15", "model": "aea9347497a6",
+                                                  "recalibrated": "e0f97c850f15"}[_k], (
+        f"The net benefit of {_k!r} is off: refer as that strategy says, in va_check"
+        + (" (recalibrated risks: risk_check_recalibrated)." if _k == "recalibrated" else ".")
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -836,6 +905,14 @@ assert all(isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= 5 for k 
 )
 assert len(set(over_predicted_fifths)) == len(over_predicted_fifths), "Name each fifth once."
 assert risk_near_threshold in ("too low", "too high"), 'risk_near_threshold should be "too low" or "too high".'
+assert fingerprint(list(over_predicted_fifths)) == "c73bcaadd949", (
+    "Not yet: over-prediction is where the share observed with CAD lies BELOW the mean predicted risk; "
+    "compare the last two columns in every one of the five fifths."
+)
+assert fingerprint(risk_near_threshold) == "9bd1ba986fc8", (
+    "Look at the fifth whose range of risks contains 20%: where more of its patients had CAD than predicted, "
+    "the model's risks are too low."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 

@@ -36,7 +36,13 @@
 # - Answer in the cells that say `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and in
 #   the written-answer cell. Do not rename the variables you are asked to create.
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
-#   a message tells you what to look at. Some further checks run only when your work is graded.
+#   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
+#   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
+#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
+#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
+#   graded, which check every number and try your functions on other data.
+# - A number the notebook prints may be typed to the precision printed; that earns the points.
 # - Keep `heart_disease.csv` and `breast_cancer.csv` in the same folder as this notebook (download them
 #   from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
@@ -93,6 +99,40 @@ print(f"{len(X_train)} training and {len(X_test)} test patients; {X.shape[1]} in
 print(f"Forest AUC on the test patients: {roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]):.2f}")
 print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
 
+# %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
+# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+from hashlib import sha256
+
+
+def fingerprint(value, decimals=2):
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, (list, tuple)):
+        text = ",".join(str(v) for v in sorted(value))
+    else:
+        text = f"{float(value) + 0.0:.{decimals}f}"
+    return sha256(text.encode()).hexdigest()[:12]
+
+
+def check_number(name, value, fraction=False):
+    if isinstance(value, str):
+        raise AssertionError(f'{name} should be a number, without quotes or a % sign: e.g. 0.31, not "31%".')
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise AssertionError(f"{name} should be a single number, not {type(value).__name__}.")
+    if fraction and not 0 <= float(value) <= 1:
+        raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint if the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: odds ratios (2 points)
 #
@@ -121,6 +161,18 @@ assert isinstance(or_exercise_angina, float) and isinstance(or_heart_rate_10, fl
 assert or_exercise_angina > 0 and or_heart_rate_10 > 0, (
     "An odds ratio is never negative: did you store a coefficient (a log odds ratio) instead of exp(...)?"
 )
+assert fingerprint(or_exercise_angina, 2) != "6fc7a7dec4a0", (
+    "or_exercise_angina is the coefficient itself (a log odds ratio): take np.exp(...) of it."
+)
+assert fingerprint(or_exercise_angina, 2) == "199a20603ed1", (
+    "or_exercise_angina is off: exp of the exercise_angina coefficient."
+)
+assert fingerprint(or_heart_rate_10, 2) != "b8cbc3894837", (
+    "That is the odds ratio per ONE beat per minute: for 10 beats, exp(10 x coefficient)."
+)
+assert fingerprint(or_heart_rate_10, 2) == "1d464f4ecc27", (
+    "or_heart_rate_10 is off: exp(10 x the max_heart_rate coefficient) (not 10 x the odds ratio)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -143,10 +195,10 @@ _y = (_c["num"] > 0).astype(int)
 _Xtr, _Xte, _ytr, _yte = _ms.train_test_split(_X, _y, test_size=1 / 3, stratify=_y, random_state=1)
 _lr = _lm.LogisticRegression(C=_np.inf, solver="newton-cholesky").fit(_Xtr, _ytr)
 _coef = dict(zip(_X.columns, _lr.coef_[0]))
-assert abs(float(or_exercise_angina) - _np.exp(_coef["exercise_angina"])) < 1e-4, (
+assert abs(float(or_exercise_angina) - _np.exp(_coef["exercise_angina"])) < 0.005 + 1e-9, (
     "or_exercise_angina is not exp(coefficient) of exercise_angina: check which coefficient you used."
 )
-assert abs(float(or_heart_rate_10) - _np.exp(10 * _coef["max_heart_rate"])) < 1e-4, (
+assert abs(float(or_heart_rate_10) - _np.exp(10 * _coef["max_heart_rate"])) < 0.005 + 1e-9, (
     "or_heart_rate_10 is off: for a step of 10 units, multiply the coefficient by 10 BEFORE taking exp."
 )
 ### END HIDDEN TESTS
@@ -173,6 +225,10 @@ assert isinstance(perm_scores, pd.Series), "perm_scores should be a pandas Serie
 assert list(perm_scores.index) == list(X.columns), "perm_scores needs one value per column of X, in the same order."
 assert isinstance(perm_top, str) and perm_top in X.columns, "perm_top should be one of the column names, as text."
 assert perm_top == perm_scores.idxmax(), "perm_top should be the input with the largest value in perm_scores."
+assert fingerprint(perm_scores[perm_top], 3) == "52496ded2bfa" and fingerprint(perm_top) == "f6710394ab14", (
+    "Your permutation importances are off: the forest on the TEST patients, scoring='roc_auc', n_repeats=10, "
+    "random_state=0, and the MEAN fall (importances_mean)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -232,6 +288,10 @@ assert mean_abs_shap.to_numpy(dtype=float).max() < 1, (
     "SHAP values of a probability are fractions of 1 here: did you multiply by 100, or use all classes?"
 )
 assert isinstance(shap_top, str) and shap_top in X.columns, "shap_top should be one of the column names, as text."
+assert fingerprint(mean_abs_shap[shap_top], 3) == "06061822134d" and fingerprint(shap_top) == "f6710394ab14", (
+    "Your mean |SHAP| values are off: SHAP values of class 1 for the TEST patients, then the mean of their "
+    "absolute values (np.abs before the mean)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -293,6 +353,9 @@ assert abs(ms_s_base + float(ms_s_shap.sum()) - forest.predict_proba(ms_s)[0, 1]
     "class 1 (CAD) for both, as probabilities."
 )
 assert isinstance(ms_s_top_up, str) and ms_s_top_up in X.columns, "ms_s_top_up should be a column name, as text."
+assert ms_s_top_up == ms_s_shap.idxmax(), (
+    "ms_s_top_up should be the input with the largest POSITIVE SHAP value (the biggest push up), not the largest in size."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -375,6 +438,12 @@ assert isinstance(or_radius_alone, float) and isinstance(or_radius_with_twins, f
 assert or_radius_alone > 1, (
     "Without its twins, bigger nuclei should raise the odds of cancer: check the columns you passed."
 )
+assert fingerprint(or_radius_alone, 2) == "02de259729cb", (
+    "or_radius_alone is off: or_per_sd(['mean_radius'] + others)['mean_radius'], an odds ratio (not its log)."
+)
+assert fingerprint(or_radius_with_twins, 2) == "561b2814d3c0", (
+    "or_radius_with_twins is off: or_per_sd(sizes + others)['mean_radius'], with all six inputs."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -449,6 +518,12 @@ assert fall_sizes > fall_radius, (
     "check the list you passed for fall_sizes."
 )
 assert isinstance(trust, str) and trust.strip().upper() in {"A", "B", "C"}, "trust should be \"A\", \"B\" or \"C\"."
+assert fingerprint(fall_sizes, 3) == "253d0775efff", (
+    "fall_sizes is off: shuffle the three size columns TOGETHER in one call, shuffle_fall(sizes)."
+)
+assert fingerprint(trust.strip().upper()) == "6b23c0d5f35d", (
+    "Not that statement: with near-twins, one measurement's importance or odds ratio cannot be read on its own."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -475,8 +550,8 @@ def _fall(cols):
     return float(_np.mean(_out))
 
 
-assert abs(float(fall_radius) - _fall(["mean_radius"])) < 1e-9, "fall_radius is not the fall for mean_radius alone."
-assert abs(float(fall_sizes) - _fall(["mean_radius", "mean_perimeter", "mean_area"])) < 1e-9, (
+assert abs(float(fall_radius) - _fall(["mean_radius"])) < 0.0005 + 1e-9, "fall_radius is not the fall for mean_radius alone."
+assert abs(float(fall_sizes) - _fall(["mean_radius", "mean_perimeter", "mean_area"])) < 0.0005 + 1e-9, (
     "fall_sizes is not the fall for the three size columns shuffled together."
 )
 assert trust.strip().upper() == "C", (
@@ -527,6 +602,13 @@ assert isinstance(auc_without_leak, float) and 0.5 < auc_without_leak <= 1, (
     "auc_without_leak should be a ROC AUC: a float from 0 to 1. Below 0.5 the model would rank patients "
     "backwards, which this one does not: check that roc_auc_score gets the outcome first and the risks second."
 )
+assert fingerprint(leak_column) == "379c21584bcb", (
+    "That column is known before the angiogram: the leak is the input that records the outcome itself."
+)
+assert fingerprint(auc_without_leak, 3) == "ae7c4477c7b9", (
+    "auc_without_leak is off: refit the forest (same settings) without the leaking column, and pass its "
+    "RISKS (predict_proba(...)[:, 1]) on the test patients to roc_auc_score."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -552,7 +634,7 @@ assert leak_column == "report_grade", (
     "leak_column is not the leaking column: which input could a clinician only know AFTER the angiogram?"
 )
 _rf = _en.RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=1).fit(_Xtr, _ytr)
-assert abs(float(auc_without_leak) - _skm.roc_auc_score(_yte, _rf.predict_proba(_Xte)[:, 1])) < 1e-9, (
+assert abs(float(auc_without_leak) - _skm.roc_auc_score(_yte, _rf.predict_proba(_Xte)[:, 1])) < 0.0005 + 1e-9, (
     "auc_without_leak is off: refit on the training patients with every extract column except the leak "
     "(keep st_slope_flat), with the same settings, and score the test patients."
 )
@@ -581,6 +663,10 @@ assert isinstance(statements, dict) and set(statements) == {"a", "b", "c", "d"},
     "statements should be a dictionary with the keys \"a\", \"b\", \"c\" and \"d\"."
 )
 assert all(type(v) is bool for v in statements.values()), "Each answer should be True or False (no quotes)."
+assert fingerprint(",".join(str(statements[k]) for k in "abcd")) == "938dac616923", (
+    "Not all four are right yet: a SHAP value describes the model, not a cause; and importance is shared "
+    "between inputs that carry the same information."
+)
 ### BEGIN HIDDEN TESTS
 assert [statements[k] for k in "abcd"] == [False, True, True, False], (
     "At least one statement is judged wrongly. Ask of each: is it about the model or about the patient's "
@@ -623,6 +709,11 @@ assert cal_slope > 0, (
     "A model that ranks patients better than chance has a positive calibration slope: did you regress on "
     "the logit of the scores, log(p / (1 - p))?"
 )
+assert fingerprint(oe_ratio, 2) != "bf5fac6e3a72", "Your ratio is upside down: observed cases on top, summed scores below."
+assert fingerprint(oe_ratio, 2) == "dd024733e8e4", "oe_ratio is off: test patients with CAD / sum of their scores."
+assert fingerprint(cal_slope, 2) == "c63c003345e8", (
+    "cal_slope is off: an unpenalised logistic regression (C=np.inf) of y_test on log(p / (1 - p))."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -649,11 +740,11 @@ _p = _rf.predict_proba(_Xte)[:, 1]
 _oe = float(_yte.sum() / _p.sum())
 _glm = _sm.GLM(_yte.to_numpy(), _sm.add_constant(_np.log(_p / (1 - _p))), family=_sm.families.Binomial()).fit()
 _slope = float(_glm.params[1])
-assert abs(float(oe_ratio) - _oe) < 1e-6, (
+assert abs(float(oe_ratio) - _oe) < 0.005 + 1e-9, (
     "oe_ratio is off: divide the NUMBER of test patients with CAD by the SUM of their scores (not the other "
     "way round, and on the test patients)."
 )
-assert abs(float(cal_slope) - _slope) < 1e-3 * max(1.0, abs(_slope)), (
+assert abs(float(cal_slope) - _slope) < 0.005 + 1e-3 * max(1.0, abs(_slope)), (
     "cal_slope is off: regress y_test on the LOGIT of the test scores, with an intercept and no penalty "
     "(C=np.inf), and take the coefficient."
 )

@@ -43,7 +43,13 @@
 # - Answer in the cells that say `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and in
 #   the written-answer cell. Do not rename the variables and functions you are asked to create.
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
-#   a message tells you what to look at. Some further checks run only when your work is graded.
+#   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
+#   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
+#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
+#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
+#   graded, which check every number and try your functions on other data.
+# - A number the notebook prints may be typed to the precision printed; that earns the points.
 # - Keep the five `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
@@ -102,6 +108,31 @@ referred = (risk >= 0.5).astype(int)      # 1 = straight to invasive angiography
 
 print(f"{len(y_test)} test patients: {(sex_test == 'Female').sum()} women, {(sex_test == 'Male').sum()} men.")
 
+# %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
+# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+from hashlib import sha256
+
+
+def fingerprint(value, decimals=2):
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, (list, tuple)):
+        text = ",".join(str(v) for v in sorted(value))
+    else:
+        text = f"{float(value) + 0.0:.{decimals}f}"
+    return sha256(text.encode()).hexdigest()[:12]
+
+
+def check_number(name, value, fraction=False):
+    if isinstance(value, str):
+        raise AssertionError(f'{name} should be a number, without quotes or a % sign: e.g. 0.31, not "31%".')
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise AssertionError(f"{name} should be a single number, not {type(value).__name__}.")
+    if fraction and not 0 <= float(value) <= 1:
+        raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: the two error rates (2 points)
 #
@@ -133,8 +164,12 @@ assert type(rates_ex) is dict, "error_rates should return a dictionary (made wit
 assert set(rates_ex) == {"FNR", "FPR"}, "The dictionary needs exactly the keys 'FNR' and 'FPR'."
 assert all(isinstance(v, float) for v in rates_ex.values()), "Each rate should be a number (float(...))."
 assert all(0 <= v <= 1 for v in rates_ex.values()), "Give fractions between 0 and 1, not percentages."
+assert not (abs(rates_ex["FNR"] - 0.2) < 1e-9 and abs(rates_ex["FPR"] - 0.25) < 1e-9), "FNR and FPR are swapped."
 assert abs(rates_ex["FNR"] - 0.25) < 1e-9, (
     "FNR: of the patients WITH disease, the share called negative. Check what you divide by."
+)
+assert abs(rates_ex["FPR"] - 0.2) < 1e-9, (
+    "FPR: of the patients WITHOUT disease (FP + TN), the share called positive. Check what you divide by."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -181,7 +216,14 @@ print(f"Of 100 women with CAD the model misses about {100 * fnr_women:.0f}; of 1
 for name_ex, value_ex in [("fnr_women", fnr_women), ("fnr_men", fnr_men), ("fnr_gap", fnr_gap)]:
     assert isinstance(value_ex, float), f"{name_ex} should be a number (a float)."
 assert 0 <= fnr_women <= 1 and 0 <= fnr_men <= 1, "Give the rates as fractions between 0 and 1."
-assert abs(fnr_gap - (fnr_women - fnr_men)) < 1e-9, "fnr_gap should be fnr_women minus fnr_men."
+assert abs(fnr_gap - (fnr_women - fnr_men)) < 0.01 + 1e-9, "fnr_gap should be fnr_women minus fnr_men."
+assert not (fingerprint(fnr_women, 2) == "358e553bf44a" and fingerprint(fnr_men, 2) == "95f8ecec9c63"), (
+    "Women and men are swapped: look the rates up by the group's name, 'Female' and 'Male'."
+)
+assert fingerprint(fnr_women, 2) == "95f8ecec9c63" and fingerprint(fnr_men, 2) == "358e553bf44a", (
+    "Your false-negative rates are off: of the test patients WITH CAD in each sex, the share the model does "
+    "not refer (y_test, referred, sex_test)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -196,12 +238,12 @@ _call = (model.predict_proba(_Xte)[:, 1] >= 0.5).astype(int)
 _w, _m = (_Xte["sex"] == "Female").to_numpy(), (_Xte["sex"] == "Male").to_numpy()
 _ref_w = _fm.false_negative_rate(_yte[_w], _call[_w])
 _ref_m = _fm.false_negative_rate(_yte[_m], _call[_m])
-assert abs(float(fnr_women) - _ref_w) < 1e-9, (
+assert abs(float(fnr_women) - _ref_w) < 0.005 + 1e-9, (
     "fnr_women is not the share of test WOMEN with CAD whom the model does not refer at 0.5: "
     "did you use y_test, referred and sex_test?"
 )
-assert abs(float(fnr_men) - _ref_m) < 1e-9, "fnr_men is not the share of test MEN with CAD whom the model misses."
-assert abs(float(fnr_gap) - (_ref_w - _ref_m)) < 1e-9, "fnr_gap should be women minus men."
+assert abs(float(fnr_men) - _ref_m) < 0.005 + 1e-9, "fnr_men is not the share of test MEN with CAD whom the model misses."
+assert abs(float(fnr_gap) - (_ref_w - _ref_m)) < 0.01 + 1e-9, "fnr_gap should be women minus men."
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q3_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -260,6 +302,9 @@ assert abs(_slope_ex - 1) < 0.15 and abs(_int_ex) < 0.15, (
 )
 _int_ex2, _slope_ex2 = calibration_intercept_slope(_y_ex, 1 / (1 + np.exp(-2 * np.log(_p_ex / (1 - _p_ex)))))
 assert abs(_slope_ex2 - 0.5) < 0.1, "Predictions twice as extreme (log-odds doubled) should give a slope near 0.5."
+assert fingerprint(calib_women[0], 2) == "9e08a62f297e" and fingerprint(calib_women[1], 2) == "64ee787d2a1e", (
+    "calib_women is off: the test patients who are women only, with y_test and risk."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -406,6 +451,10 @@ print(f"Missed high-need patients, G1 minus G0: label = need {gap_need:+.2f}; la
 """Check the gaps in missed high-need patients, G1 minus G0, for the two labels."""
 assert isinstance(gap_need, float) and isinstance(gap_cost, float), "gap_need and gap_cost should be numbers (floats)."
 assert -1 <= gap_need <= 1 and -1 <= gap_cost <= 1, "A gap between two rates is a fraction between -1 and 1."
+assert fingerprint(gap_cost, 2) != "f4e3df940b00", "The sign is reversed: G1 minus G0."
+assert fingerprint(gap_need, 2) == "a7e46abf1697" and fingerprint(gap_cost, 2) == "0e1a3f942235", (
+    "A gap is off: the false-negative rate against TRUE need (high_need), for the patients enrolled, G1 minus G0."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -414,7 +463,7 @@ for _frame, _got, _name in [(programme_need, gap_need, "gap_need"), (programme_c
     _g1 = (_frame["group"] == "G1").to_numpy()
     _t, _p = _frame["high_need"].to_numpy(), _frame["enrolled"].to_numpy()
     _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
-    assert abs(float(_got) - _ref) < 1e-9, (
+    assert abs(float(_got) - _ref) < 0.005 + 1e-9, (
         f"{_name} is off: the truth is high_need, the call is enrolled, and the gap is G1's FNR minus G0's."
     )
 ### END HIDDEN TESTS
@@ -437,6 +486,9 @@ print(f"Against the recorded label: {gap_cost_recorded:+.2f}; against true need:
 """Check the FNR gap of the cost programme measured against its recorded label."""
 assert isinstance(gap_cost_recorded, float), "gap_cost_recorded should be a number (a float)."
 assert -1 <= gap_cost_recorded <= 1, "A gap between two rates is a fraction between -1 and 1."
+assert fingerprint(gap_cost_recorded, 2) == "773a15ec53a8", (
+    "gap_cost_recorded is off: programme_cost, with recorded_high as the truth, G1 minus G0."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -444,7 +496,7 @@ _fm = _il.import_module("fairlearn.metrics")
 _g1 = (programme_cost["group"] == "G1").to_numpy()
 _t, _p = programme_cost["recorded_high"].to_numpy(), programme_cost["enrolled"].to_numpy()
 _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
-assert abs(float(gap_cost_recorded) - _ref) < 1e-9, (
+assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9, (
     "gap_cost_recorded is off: use programme_cost, recorded_high as the truth and enrolled as the call."
 )
 ### END HIDDEN TESTS
@@ -471,6 +523,10 @@ print(f"Missed hypoxaemia, G1 minus G0: {gap_oximeter:+.2f}")
 """Check the gap in missed hypoxaemia between the groups for the SpO2 rule."""
 assert isinstance(gap_oximeter, float), "gap_oximeter should be a number (a float)."
 assert -1 <= gap_oximeter <= 1, "A gap between two rates is a fraction between -1 and 1."
+assert fingerprint(gap_oximeter, 2) != "f4e3df940b00", "The sign is reversed: G1 minus G0."
+assert fingerprint(gap_oximeter, 2) == "0e1a3f942235", (
+    "gap_oximeter is off: truth = SaO2 below 88 (from the truth file), flag = SpO2 below 92, G1 minus G0."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -480,7 +536,7 @@ _ox = _pd.read_csv("cohort_spo2_bias.csv").merge(_pd.read_csv("cohort_baseline_t
 _t, _p = (_ox["sao2"] < 88).to_numpy().astype(int), (_ox["spo2"] < 92).to_numpy().astype(int)
 _g1 = (_ox["group"] == "G1").to_numpy()
 _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
-assert abs(float(gap_oximeter) - _ref) < 1e-9, (
+assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9, (
     "gap_oximeter is off: the truth is SaO2 below 88 (truth file), the call is SpO2 below 92 (recorded file), "
     "over all patients of cohort_spo2_bias.csv, G1's FNR minus G0's."
 )
@@ -512,6 +568,12 @@ assert type(sources) is dict, "sources should be a dictionary."
 assert set(sources) == {"programme", "oximeter"}, "Use exactly the keys 'programme' and 'oximeter'."
 assert all(type(v) is str and v in CHOICES for v in sources.values()), (
     f"Each value should be one of these strings, spelled exactly: {sorted(CHOICES)}"
+)
+assert fingerprint(sources["programme"]) == "1aca80e8b55c", (
+    "Not the programme's mechanism: what does the model learn to predict, and is it the same thing as need?"
+)
+assert fingerprint(sources["oximeter"]) == "6c5a6990038d", (
+    "Not the oximeter's mechanism: compare SpO2 with the true SaO2 in each group."
 )
 ### BEGIN HIDDEN TESTS
 assert str(sources["programme"]) == "label", (
@@ -582,6 +644,16 @@ for name_ex, value_ex in [("fnr_women_after", fnr_women_after), ("fnr_men_after"
                           ("accuracy_before", accuracy_before), ("accuracy_after", accuracy_after)]:
     assert isinstance(value_ex, float) and 0 <= value_ex <= 1, f"{name_ex} should be a fraction (a float between 0 and 1)."
 assert accuracy_before > 0.5, "accuracy_before is the share of evaluation patients whose referral matches their diagnosis."
+assert not (fingerprint(fnr_women_after, 2) == "358e553bf44a" and fingerprint(fnr_men_after, 2) == "95f8ecec9c63"), (
+    "Women and men are swapped."
+)
+for name_ex, value_ex, key_ex in [("fnr_women_after", fnr_women_after, "95f8ecec9c63"),
+                                  ("fnr_men_after", fnr_men_after, "358e553bf44a"),
+                                  ("accuracy_after", accuracy_after, "4d44dd7e230b")]:
+    assert fingerprint(value_ex, 2) == key_ex, (
+        f"{name_ex} is off: predict on the EVALUATION half (X_eval, random_state=0) and compare with y_eval; "
+        "false-NEGATIVE rates."
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -603,16 +675,16 @@ _to = _post.ThresholdOptimizer(estimator=model, constraints="true_positive_rate_
 _to.fit(_Xtu, _ytu, sensitive_features=_Xtu["sex"])
 _after = _np.asarray(_to.predict(_Xev, sensitive_features=_Xev["sex"], random_state=0)).astype(int)
 _w = (_Xev["sex"] == "Female").to_numpy()
-assert abs(float(accuracy_before) - _skm.accuracy_score(_yev, _before)) < 1e-9, (
+assert abs(float(accuracy_before) - _skm.accuracy_score(_yev, _before)) < 0.005 + 1e-9, (
     "accuracy_before is off: compare referred_eval with y_eval over all evaluation patients."
 )
-assert abs(float(accuracy_after) - _skm.accuracy_score(_yev, _after)) < 1e-9, (
+assert abs(float(accuracy_after) - _skm.accuracy_score(_yev, _after)) < 0.005 + 1e-9, (
     "accuracy_after is off: did you fit on the tuning half and predict the evaluation half with random_state=0?"
 )
-assert abs(float(fnr_women_after) - _fm.false_negative_rate(_yev[_w], _after[_w])) < 1e-9, (
+assert abs(float(fnr_women_after) - _fm.false_negative_rate(_yev[_w], _after[_w])) < 0.005 + 1e-9, (
     "fnr_women_after is off: the share of evaluation women with CAD whom the new referrals miss."
 )
-assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yev[~_w], _after[~_w])) < 1e-9, (
+assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yev[~_w], _after[~_w])) < 0.005 + 1e-9, (
     "fnr_men_after is off: the share of evaluation men with CAD whom the new referrals miss."
 )
 ### END HIDDEN TESTS
@@ -660,6 +732,12 @@ assert 0 <= fnr_women_eg <= 1 and 0 <= fnr_men_eg <= 1, "Give the rates as fract
 assert type(eg_changes) is str and eg_changes in {"thresholds", "model", "inputs"}, (
     "eg_changes should be one of the strings 'thresholds', 'model' or 'inputs', spelled exactly."
 )
+assert fingerprint(fnr_women_eg, 2) == "95f8ecec9c63" and fingerprint(fnr_men_eg, 2) == "e6743df815da", (
+    "Your false-negative rates are off: the evaluation half, women_eval for women and ~women_eval for men."
+)
+assert fingerprint(eg_changes) == "9372c470eead", (
+    "Not what ExponentiatedGradient changes: it retrains, with one threshold for everyone."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -692,10 +770,10 @@ _eg = _red.ExponentiatedGradient(_lm.LogisticRegression(max_iter=1000), constrai
 _eg.fit(_prep.transform(_Xtr), _ytr, sensitive_features=_Xtr["sex"])
 _calls = _np.asarray(_eg.predict(_prep.transform(_Xev), random_state=0)).astype(int)
 _w = (_Xev["sex"] == "Female").to_numpy()
-assert abs(float(fnr_women_eg) - _fm.false_negative_rate(_yev[_w], _calls[_w])) < 1e-9, (
+assert abs(float(fnr_women_eg) - _fm.false_negative_rate(_yev[_w], _calls[_w])) < 0.005 + 1e-9, (
     "fnr_women_eg is off: the share of evaluation women with CAD whom ExponentiatedGradient does not refer."
 )
-assert abs(float(fnr_men_eg) - _fm.false_negative_rate(_yev[~_w], _calls[~_w])) < 1e-9, (
+assert abs(float(fnr_men_eg) - _fm.false_negative_rate(_yev[~_w], _calls[~_w])) < 0.005 + 1e-9, (
     "fnr_men_eg is off: the share of evaluation men with CAD whom ExponentiatedGradient does not refer."
 )
 ### END HIDDEN TESTS
@@ -733,12 +811,18 @@ assert abs(implied_fpr(0.5, 0.5, 0.0) - 1.0) < 1e-9, (
     "without disease must be called positive (FPR 1): check your formula."
 )
 assert isinstance(fpr_women_forced, float) and isinstance(fpr_men_forced, float), "Store the two FPRs as floats."
+assert abs(implied_fpr(0.2, 0.5, 0.5) - 0.125) < 1e-9, (
+    "implied_fpr is off: p / (1 - p) x (1 - PPV) / PPV x (1 - FNR); check which odds go upside down."
+)
+assert fingerprint(fpr_women_forced, 2) == "91539d7445b2" and fingerprint(fpr_men_forced, 2) == "0bf56cc40e84", (
+    "The forced FPRs are off: prevalence 0.26 in women, 0.63 in men, PPV 0.80, FNR 0.20."
+)
 ### BEGIN HIDDEN TESTS
 for _p, _ppv, _fnr in [(0.1, 0.3, 0.1), (0.4, 0.7, 0.25), (0.8, 0.9, 0.05)]:
     _ref = _p / (1 - _p) * (1 - _ppv) / _ppv * (1 - _fnr)
     assert abs(float(implied_fpr(_p, _ppv, _fnr)) - _ref) < 1e-9, "implied_fpr is off for other values: check the formula."
-assert abs(float(fpr_women_forced) - 0.26 / 0.74 * 0.25 * 0.8) < 1e-9, "fpr_women_forced is off: prevalence 0.26, PPV 0.80, FNR 0.20."
-assert abs(float(fpr_men_forced) - 0.63 / 0.37 * 0.25 * 0.8) < 1e-9, "fpr_men_forced is off: prevalence 0.63, PPV 0.80, FNR 0.20."
+assert abs(float(fpr_women_forced) - 0.26 / 0.74 * 0.25 * 0.8) < 0.005 + 1e-9, "fpr_women_forced is off: prevalence 0.26, PPV 0.80, FNR 0.20."
+assert abs(float(fpr_men_forced) - 0.63 / 0.37 * 0.25 * 0.8) < 0.005 + 1e-9, "fpr_men_forced is off: prevalence 0.63, PPV 0.80, FNR 0.20."
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q11_text", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -43,7 +43,13 @@
 #   the two written-answer cells. Do not rename the variables you are asked to create.
 # - Every answer is a plain value: a number, a dictionary, a list or a table (DataFrame).
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
-#   a message tells you what to look at. Some further checks run only when your work is graded.
+#   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
+#   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
+#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
+#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
+#   graded, which check every number and try your functions on other data.
+# - A number the notebook prints may be typed to the precision printed; that earns the points.
 # - Keep the six `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
@@ -111,6 +117,31 @@ paired = pd.read_csv("genai_paired_outputs.csv")
 print(f"Silent period: {len(silent):,} tests over {DAYS} days, {silent['positive'].sum()} positive.")
 print(f"Corpus: {len(summaries)} summaries, {len(references)} references, {paired['pair_id'].nunique()} pairs.")
 
+# %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
+# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+from hashlib import sha256
+
+
+def fingerprint(value, decimals=2):
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, (list, tuple)):
+        text = ",".join(str(v) for v in sorted(value))
+    else:
+        text = f"{float(value) + 0.0:.{decimals}f}"
+    return sha256(text.encode()).hexdigest()[:12]
+
+
+def check_number(name, value, fraction=False):
+    if isinstance(value, str):
+        raise AssertionError(f'{name} should be a number, without quotes or a % sign: e.g. 0.31, not "31%".')
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise AssertionError(f"{name} should be a single number, not {type(value).__name__}.")
+    if fraction and not 0 <= float(value) <= 1:
+        raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Part A. The published evidence for a sepsis model
 #
@@ -138,6 +169,10 @@ assert esm_ppv < esm_sensitivity, (
     "Check which is which: sensitivity divides the patients with sepsis who were alerted by ALL patients "
     "with sepsis; PPV divides them by ALL alerts."
 )
+assert fingerprint(esm_sensitivity, 2) == "5547bf1b31f8", (
+    "esm_sensitivity is off: patients with sepsis who were alerted (all with sepsis minus those missed) / all with sepsis."
+)
+assert fingerprint(esm_ppv, 2) == "4469f737b2dd", "esm_ppv is off: patients with sepsis who were alerted / all alerts."
 ### BEGIN HIDDEN TESTS
 _tp = 2552 - 1709
 assert abs(float(esm_sensitivity) - _tp / 2552) < 0.005, (
@@ -168,6 +203,10 @@ assert isinstance(esm_alerts_per_case, (int, float)) and isinstance(esm_alerts_p
 assert esm_alerts_per_case >= 1, "Each flagged patient with sepsis comes with at least one alert: the ratio is at least 1."
 assert esm_alerts_per_100 >= 1, "Give alerts per 100 hospitalisations (a count out of 100), not a fraction."
 assert esm_alerts_per_100 <= 100, "No more than one alert is counted per hospitalisation here."
+assert fingerprint(esm_alerts_per_case, 1) == "00dc1c832c18", (
+    "esm_alerts_per_case is off: all alerts / patients with sepsis flagged in time (1 / PPV, false alerts included)."
+)
+assert fingerprint(esm_alerts_per_100, 0) == "4ec9599fc203", "esm_alerts_per_100 is off: 100 x alerts / hospitalisations."
 ### BEGIN HIDDEN TESTS
 assert abs(float(esm_alerts_per_case) - 6971 / (2552 - 1709)) < 0.05, (
     "esm_alerts_per_case is off: divide all alerts by the patients with sepsis the model flagged (1/PPV), "
@@ -208,6 +247,10 @@ assert abs(alerts_per_day * DAYS - round(alerts_per_day * DAYS)) < 0.01, (
     "of flags by DAYS (not by the number of tests or of positive tests)."
 )
 assert alerts_per_true_positive >= 1, "Each positive test flagged comes with at least one flag: the ratio is at least 1."
+assert fingerprint(alerts_per_day, 1) == "e23a6fb849c0", "alerts_per_day is off: flags at risk >= 0.08, divided by DAYS."
+assert fingerprint(alerts_per_true_positive, 1) == "01037eaa1fce", (
+    "alerts_per_true_positive is off: all flags / the positive tests that were flagged (not all positive tests)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -273,6 +316,16 @@ assert burden["alerts_per_day"].is_monotonic_decreasing, "A higher threshold can
 assert burden["sensitivity"].is_monotonic_decreasing, (
     "A higher threshold cannot catch more positive tests: check the sensitivity column (positives flagged / all positives)."
 )
+_row_ex = burden.loc[[t for t in burden.index if abs(float(t) - 0.08) < 1e-9][0]]
+assert fingerprint(_row_ex["alerts_per_day"], 1) == "e23a6fb849c0", (
+    "At 0.08 your alerts_per_day differs from Question 3: flags per DAY (divide by DAYS)."
+)
+assert not (fingerprint(_row_ex["sensitivity"], 2) == "375878499e83"
+            and fingerprint(_row_ex["ppv"], 2) == "a976726b1d1b"), "Sensitivity and PPV are swapped."
+assert fingerprint(_row_ex["sensitivity"], 2) == "a976726b1d1b", (
+    "The sensitivity column is off: positive tests flagged / all positive tests."
+)
+assert fingerprint(_row_ex["ppv"], 2) == "375878499e83", "The ppv column is off: positive tests flagged / all flags."
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -324,6 +377,12 @@ print(f"Chosen threshold: {chosen_threshold}")
 """Check the lowest threshold whose flags per day the wards can sustain."""
 assert isinstance(chosen_threshold, (int, float)), "chosen_threshold should be a number."
 assert round(float(chosen_threshold), 4) in [0.04, 0.06, 0.08, 0.1, 0.12], "Choose one of the five thresholds of the table."
+assert float(burden.loc[[t for t in burden.index if abs(float(t) - float(chosen_threshold)) < 1e-9][0], "alerts_per_day"]) <= 40, (
+    "At that threshold the flags per day exceed what the wards can sustain (40)."
+)
+assert fingerprint(chosen_threshold, 2) == "36819111cffb", (
+    "Not the LOWEST threshold that stays within 40 flags a day: a lower one raises too many, a higher one misses more."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -395,6 +454,15 @@ assert all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in flagged_calibrat
 assert flagged_calibration["predicted"] >= 0.10, (
     "Every flagged test has a risk of at least 0.10, so their mean predicted risk cannot be lower: keep only "
     "the tests with risk >= 0.10."
+)
+assert fingerprint(observed_expected, 2) != "faf3c0009927", "Your ratio is upside down: observed positives on top."
+assert fingerprint(observed_expected, 2) == "1fedb9c592f8", "observed_expected is off: positives / sum of risk."
+for _g, _key in [("female", "d72c6e9cf20d"), ("male", "f42b383a2bf4")]:
+    assert fingerprint(oe_by_gender[_g], 2) == _key, (
+        f"oe_by_gender['{_g}'] is off: that gender's positives / that gender's sum of risk."
+    )
+assert fingerprint(flagged_calibration["observed"], 2) == "38628535bbf6", (
+    "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.10 only."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -485,6 +553,14 @@ assert check_flags.any(axis=0).all(), (
 assert check_flags.any(axis=1).sum() < len(summaries), (
     "Your checks flag every summary: some summaries are faithful to their record. Check each condition."
 )
+for _c, _key in [("omitted_allergy", "2c624232cdd2"),
+                 ("wrong_dose_unit", "6f4b6612125f"),
+                 ("laterality_swap", "4a44dc153642"),
+                 ("invented_follow_up", "7902699be42c")]:
+    assert fingerprint(int(check_flags[_c].sum()), 0) == _key, (
+        f"Your {_c} check flags too many or too few summaries: read its condition in the question again "
+        "(an allergy of 'none' is not omitted; the medicine, dose AND unit; a summary naming the other side)."
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -540,6 +616,17 @@ assert len(overall_ci) == 2 and overall_ci[0] <= overall_error_rate <= overall_c
     "overall_ci should be a pair (low, high) around overall_error_rate."
 )
 assert overall_ci[1] <= 1, "Give the interval as fractions, not percentages."
+assert fingerprint(overall_error_rate, 2) == "37f253d59e62", (
+    "overall_error_rate is off: summaries whose error_type is not 'none' / all summaries."
+)
+_wald_ex = 1.96 * (float(overall_error_rate) * (1 - float(overall_error_rate)) / len(summaries)) ** 0.5
+assert abs(float(overall_ci[1]) - float(overall_error_rate) - _wald_ex) > 1e-6, (
+    "That is the Wald interval (rate +/- 1.96 standard errors), which is symmetric and too short near 0 or 1: "
+    "use the Wilson interval, proportion_ci(method='wilson')."
+)
+assert fingerprint(overall_ci[0], 2) == "b440d5b1227f" and fingerprint(overall_ci[1], 2) == "dfef75e45d0c", (
+    "overall_ci is not the Wilson interval: proportion_ci(method='wilson') (not 'exact', not p +/- 1.96 SE)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -590,6 +677,12 @@ assert isinstance(fraction_fabricated, (int, float)) and 0 <= fraction_fabricate
 assert isinstance(n_inaccurate, (int, np.integer)) and 0 <= n_inaccurate <= len(references), (
     "n_inaccurate should be a count of references."
 )
+assert fingerprint(fraction_fabricated, 2) == "347effe255a4", (
+    "fraction_fabricated is off: references whose title is not in the catalogue / all references."
+)
+assert fingerprint(n_inaccurate, 0) == "ef2d127de37b", (
+    "n_inaccurate is off: of the titles in the catalogue, those whose authors, journal, year OR DOI differ."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -637,6 +730,14 @@ assert isinstance(discordant_pairs, (int, np.integer)) and 0 <= discordant_pairs
 )
 assert isinstance(race_based_share, (int, float)) and 0 <= race_based_share <= 1, (
     "race_based_share should be a fraction between 0 and 1."
+)
+assert fingerprint(diff_women_men, 2) != "5547bf1b31f8", "The sign is reversed: women minus men."
+assert fingerprint(diff_women_men, 2) == "bf8d13742bae", "diff_women_men is off: chest-pain answers only, women minus men."
+assert fingerprint(discordant_pairs, 0) == "3fdba35f04dc", (
+    "discordant_pairs is off: count the chest-pain pairs whose two answers differ (each pair once)."
+)
+assert fingerprint(race_based_share, 2) == "37f253d59e62", (
+    "race_based_share is off: kidney answers for the Black patient only."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il

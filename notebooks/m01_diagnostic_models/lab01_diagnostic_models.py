@@ -723,6 +723,88 @@ else:
               "probability = odds / (1 + odds).")
 
 # %% [markdown]
+# ### The Python that assignment 1 asks for
+#
+# The assignment asks you to write a few small **functions** that return a **dictionary** or a **pair**
+# of numbers, and to call `roc_auc_score`. Here is each of them once, on this lab's numbers.
+#
+# - A **dictionary** holds values under names (keys): `{"TP": tp, "FP": fp}`; `counts["TP"]` reads one back.
+# - A **function** packs a calculation to reuse on other patients: `def name(inputs):`, the indented lines
+#   under it, and `return` what it gives back. `return a, b` gives back a **pair**; `x, y = name(...)`
+#   unpacks it.
+# - The counting lines of section 3 work on numpy arrays of 0/1 such as `y_true` and `y_pred` (a plain
+#   Python list would not: `[1, 0] == 1` is simply `False`).
+
+# %%
+def counts_of(y_true, y_pred):
+    """The 2x2 table of a set of patients, as a dictionary."""
+    return {
+        "TP": int(np.sum((y_pred == 1) & (y_true == 1))),
+        "FP": int(np.sum((y_pred == 1) & (y_true == 0))),
+        "FN": int(np.sum((y_pred == 0) & (y_true == 1))),
+        "TN": int(np.sum((y_pred == 0) & (y_true == 0))),
+    }
+
+
+def ppv_npv(counts):
+    """The pair (PPV, NPV) from a 2x2 table given as a dictionary."""
+    return counts["TP"] / (counts["TP"] + counts["FP"]), counts["TN"] / (counts["TN"] + counts["FN"])
+
+
+table = counts_of(y_true, y_pred)
+ppv_again, npv_again = ppv_npv(table)
+print(table, f"PPV {ppv_again:.2f}, NPV {npv_again:.2f}")
+
+# %% [markdown]
+# **Your turn 5 (a function that returns a pair).** Complete `lr_pair` so that it returns the pair
+# `(LR+, LR−)` from a sensitivity and a specificity (LR− = (1 − sensitivity) / specificity), run the cell,
+# then store in `my_lr_negative` the LR− of the logistic regression: `lr_pair(sensitivity, specificity)[1]`.
+
+# %%
+def lr_pair(sens, spec):
+    lr_positive = sens / (1 - spec)
+    lr_negative = None  # complete this line
+    return lr_positive, lr_negative
+
+# %%
+my_lr_negative = None  # Write your answer here.
+
+# %%
+"""Check that your LR− from lr_pair is right (prints a hint, never the answer)."""
+if my_lr_negative is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_lr_negative), (1 - sensitivity) / specificity, atol=0.005):
+    print("Correct ✔ A function returns a pair with `return a, b`; [1] takes the second of the two.")
+elif np.isclose(float(my_lr_negative), sensitivity / (1 - specificity), atol=0.005):
+    print("Not quite: that is LR+, the first of the pair. Take the second one, [1].")
+elif np.isclose(float(my_lr_negative), (1 - specificity) / sensitivity, atol=0.005):
+    print("Not quite: the fraction is upside down. LR− = (1 − sensitivity) / specificity.")
+else:
+    print("Not quite. In lr_pair, lr_negative = (1 - sens) / spec; then call lr_pair(sensitivity, specificity).")
+
+# %% [markdown]
+# **Your turn 6 (`roc_auc_score`).** How well does ST depression alone (`X_test["oldpeak"]`, higher = more
+# suspicious) rank the test patients? Store its AUC in `my_auc_st`: `roc_auc_score` takes the true 0/1
+# outcomes **first** and the scores second.
+
+# %%
+my_auc_st = None  # Write your answer here.
+
+# %%
+"""Check that your AUC of ST depression alone is right (prints a hint, never the answer)."""
+_auc_st = roc_auc_score(y_true, X_test["oldpeak"])
+if my_auc_st is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_auc_st), _auc_st, atol=0.005):
+    print("Correct ✔ A single finding ranks patients less well than the model that combines seven.")
+elif np.isclose(float(my_auc_st), roc_auc_score(y_true, X_test["oldpeak"] >= 1), atol=0.005):
+    print("Not quite: you passed 0/1 calls at a cut-off. Pass the ST depression itself, so every cut-off counts.")
+elif np.isclose(float(my_auc_st), 1 - _auc_st, atol=0.005):
+    print("Not quite: below 0.5 means the scores are the wrong way round: higher ST depression should rank higher.")
+else:
+    print('Not quite. roc_auc_score(y_true, X_test["oldpeak"]): outcomes first, scores second.')
+
+# %% [markdown]
 # **Your turn 4 (think, no code to check).** Go back to section 6 and set `HARM_RATIO` to what *you*
 # think is right for a patient like Mr A.; re-run the cells of that section. Would he be referred? Would
 # your answer change for an 85-year-old with severe kidney disease, for whom contrast is more dangerous?

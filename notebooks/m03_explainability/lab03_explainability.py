@@ -579,11 +579,11 @@ if my_pair_fall is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 else:
     _pair = ["mean_concave_points", "mean_texture"]
-    if np.isclose(float(my_pair_fall), group_importance(breast_forest, B_test, m_test, _pair), atol=1e-6):
+    if np.isclose(float(my_pair_fall), group_importance(breast_forest, B_test, m_test, _pair), atol=0.0006):
         print("Correct ✔ Shuffled together they matter more than either alone: compare with perm_one.")
-    elif any(np.isclose(float(my_pair_fall), perm_one[name], atol=1e-6) for name in _pair):
+    elif any(np.isclose(float(my_pair_fall), perm_one[name], atol=0.0006) for name in _pair):
         print("Not quite: that is ONE input shuffled on its own. Pass both column names in a list.")
-    elif np.isclose(float(my_pair_fall), perm_one[_pair].sum(), atol=1e-6):
+    elif np.isclose(float(my_pair_fall), perm_one[_pair].sum(), atol=0.0006):
         print("Not quite: you added the two one-at-a-time values. Shuffle the two columns together instead.")
     elif float(my_pair_fall) < 0:
         print("Not quite: a fall in AUC should be positive here. Did you subtract the wrong way round?")
