@@ -83,42 +83,139 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
 def course_root(path: str | os.PathLike | None = None) -> Path:
     root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or DEFAULT_ROOT).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    config = root / "nbgrader_config.py"
-    config.write_text(NBGRADER_CONFIG.format(root=str(root)), encoding="utf-8")
+    (root / "exchange").mkdir(exist_ok=True)  # nbgrader's exchange for this course only (Exchange.root)
+    write_config(root)
     return root
 
 
-# Written into every course root. Timeouts and limits are per cell; the sandbox work (issue 5) adds
-# per-notebook limits on top.
-NBGRADER_CONFIG = """\
-# Written by `autograder`; regenerated on every run, so edit autograder/course.py instead.
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "clinical-ai-course-kit"
-c.Execute.timeout = 60
-c.Execute.kernel_name = "python3"
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-c.OverwriteCells.add_missing_cells = True
-"""
+# ---------------------------------------------------------------- nbgrader's configuration, built once
+
+COURSE_FILE = REPO / "instructors" / "course.toml"  # due dates and the late policy: the instructor edits this
+YOURS = "# ---- Your own nbgrader settings go below this line: autograder keeps them and uses them too. ----"
+FEEDBACK_PREPROCESSORS = [  # formgrader's Generate Feedback button and `nbgrader generate_feedback` use these too
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback.SafeFeedback",  # one-line errors, no traceback, master's hidden lines redacted
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
 
 
-def base_config(root: Path):
-    """nbgrader's configuration for this course root (the same as the nbgrader_config.py written there)."""
+def course_settings(path: Path | None = None) -> dict:
+    """``instructors/course.toml``: due dates per assignment and the late-submission policy."""
+    import tomllib
+
+    path = path or COURSE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path.name}: {exc}") from None
+
+
+def due_date(a: Assignment, settings: dict | None = None):
+    """The assignment's due date from course.toml as naive UTC (nbgrader's convention), or None."""
+    from datetime import datetime, timezone
+
+    due = (settings if settings is not None else course_settings()).get("due", {}).get(a.id)
+    if due is None:
+        return None
+    if isinstance(due, str):
+        try:
+            due = datetime.fromisoformat(due)
+        except ValueError:
+            raise UsageError(f"course.toml: the due date of {a.id} ({due!r}) is not a date like 2027-02-01T17:00:00Z") from None
+    if not isinstance(due, datetime):
+        raise UsageError(f"course.toml: the due date of {a.id} needs a time and a zone, like 2027-02-01T17:00:00Z")
+    if due.tzinfo is None:
+        raise UsageError(f"course.toml: the due date of {a.id} needs a time zone, like 2027-02-01T17:00:00Z")
+    return due.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def set_due_date(a: Assignment, root: Path) -> None:
+    """The gradebook's due date for ``a`` from course.toml (nbgrader computes lateness and penalties from it)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(a.id, duedate=due_date(a))
+
+
+def _own_settings(root: Path) -> str:
+    """What the instructor wrote below the marker line of the course root's nbgrader_config.py."""
+    config = root / "nbgrader_config.py"
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    return text.split(YOURS, 1)[1].strip("\n") if YOURS in text else ""
+
+
+def base_config(root: Path, *, own: bool = True):
+    """nbgrader's configuration for this course root: the one source of nbgrader_config.py there too.
+
+    ``own``: with the instructor's own settings from below the marker line of that file (they win).
+    """
     # nbgrader runs the `alembic` command when it first creates a gradebook: it must be on PATH.
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     from traitlets.config import Config
 
+    from autograder import sandbox
+
     cfg = Config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.course_id = "clinical-ai-course-kit"
-    cfg.Execute.timeout = 60
+    cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
+    cfg.Execute.timeout = sandbox.Limits.cell_seconds
     cfg.Execute.kernel_name = "python3"
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     cfg.OverwriteCells.add_missing_cells = True
-    cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
+    cfg.GenerateFeedback.preprocessors = list(FEEDBACK_PREPROCESSORS)
+    cfg.HTMLExporter.template_name = "feedback"  # ours (autograder/templates/feedback): MathJax offline
+    cfg.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates"), _nbgrader_templates()]
+    late = course_settings().get("late", {})
+    if late:
+        cfg.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
+        cfg.LatePenalty.penalty_method = late.get("method", "none")
+        cfg.LatePenalty.points_per_day = float(late.get("points_per_day", 0))
+    mine_text = _own_settings(root) if own else ""
+    if mine_text.strip():
+        mine = Config()
+        try:
+            exec(compile(mine_text, str(root / "nbgrader_config.py"), "exec"), {"c": mine, "get_config": lambda: mine})
+        except Exception as exc:  # the instructor's own Python: say where, in one line
+            raise UsageError(f"{root / 'nbgrader_config.py'}: your settings fail: {type(exc).__name__}: {exc}") from None
+        cfg.merge(mine)
+        cfg.CourseDirectory.root, cfg.Exchange.root = str(root), str(root / "exchange")
     return cfg
+
+
+def _nbgrader_templates() -> str:
+    import nbgrader
+
+    return str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
+
+
+def config_text(cfg) -> str:
+    """The nbgrader_config.py that says exactly what ``cfg`` says."""
+    lines = ["# Written by `autograder` from the configuration it uses itself, on every run: plain `nbgrader`",
+             "# commands and formgrader started in this folder see the same course, exchange and gradebook.",
+             "# Due dates and the late policy: instructors/course.toml. Anything else: below the last line.",
+             "c = get_config()"]
+    for section in sorted(cfg):
+        for key, value in sorted(cfg[section].items()):
+            lines.append(f"c.{section}.{key} = {value!r}")
+    return "\n".join(lines) + "\n\n" + YOURS + "\n"
+
+
+def write_config(root: Path) -> Path:
+    """(Re)write ``<root>/nbgrader_config.py`` from :func:`base_config`, keeping the instructor's own lines."""
+    own = _own_settings(root)
+    base_config(root)  # the instructor's lines must run before they are kept
+    cfg = base_config(root, own=False)
+    path = root / "nbgrader_config.py"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(config_text(cfg) + (own + "\n" if own else ""), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def nbgrader_api(root: Path):
@@ -160,6 +257,7 @@ def release(a: Assignment, root: Path, notebooks: Path) -> Path:
     result = api.generate_assignment(a.id, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
+    set_due_date(a, root)
     released = root / "release" / a.id
     target = a.student_dir(notebooks)
     staging = target.with_name(target.name + ".tmp")

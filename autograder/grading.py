@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import sandbox
-from autograder.course import Assignment, UsageError, base_config, write_source
+from autograder.course import Assignment, UsageError, base_config, set_due_date, write_source
 from autograder.judge import trusted_cells
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -184,6 +184,7 @@ def prepare(a: Assignment, root: Path) -> None:
     result = _api(root).generate_assignment(a.id, force=True, create=True)
     if not result["success"]:
         raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
+    set_due_date(a, root)
 
 
 def normalise(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> nbformat.NotebookNode:
