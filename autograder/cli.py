@@ -28,7 +28,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--course-root", metavar="DIR",
-                        help="nbgrader course root, created if missing (default: ./course, or $AUTOGRADER_COURSE_ROOT)")
+                        help=f"nbgrader course root, created if missing (default: $AUTOGRADER_COURSE_ROOT, else {course.DEFAULT_ROOT})")
     p = Parser(prog="autograder", description="Release, collect, grade and report on the course's nbgrader assignments.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, metavar="N", help="parallel kernels (default: one per core)")
     g.add_argument("--scheduler", metavar="ADDRESS", help="send the work to an existing Dask cluster (tcp://host:8786)")
     g.add_argument("--force", action="store_true", help="grade every submission again, not only new or changed ones")
+    g.add_argument("--student", action="append", metavar="ID",
+                   help="grade this student again (repeat for several); everyone else's grades stay as they are")
     g.add_argument("--cell-timeout", type=int, default=sandbox.Limits.cell_seconds, metavar="S")
     g.add_argument("--notebook-timeout", type=int, default=sandbox.Limits.notebook_seconds, metavar="S")
     g.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb, metavar="MB")
@@ -136,8 +138,9 @@ def cmd_grade(args) -> int:
         _, problems = grading.collect(a, root, source)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)
     results = grading.grade(a, root, workers=args.workers, scheduler=args.scheduler, force=args.force, limits=limits,
-                            isolation=args.sandbox, progress=_progress(f"grading {a.id}"))
-    results = sorted(results + problems, key=lambda r: r.student)
+                            isolation=args.sandbox, progress=_progress(f"grading {a.id}"), only=args.student)
+    listed = {r.student for r in results}
+    results = sorted(results + [r for r in problems if r.student not in listed], key=lambda r: r.student)
     out = Path(args.out).resolve() if args.out else root / "grades" / f"{a.id}.csv"
     grading.write_csv(a, results, out)
     print(grading.table(results))

@@ -90,7 +90,7 @@ def course_root(path: str | os.PathLike | None = None) -> Path:
 
 # ---------------------------------------------------------------- nbgrader's configuration, built once
 
-COURSE_FILE = REPO / "instructors" / "course.toml"  # due dates and the late policy: the instructor edits this
+COURSE_FILE = REPO / "instructors" / "course.toml"  # due dates and the late policy (or $AUTOGRADER_COURSE_FILE)
 YOURS = "# ---- Your own nbgrader settings go below this line: autograder keeps them and uses them too. ----"
 FEEDBACK_PREPROCESSORS = [  # formgrader's Generate Feedback button and `nbgrader generate_feedback` use these too
     "nbgrader.preprocessors.GetGrades",
@@ -104,7 +104,7 @@ def course_settings(path: Path | None = None) -> dict:
     """``instructors/course.toml``: due dates per assignment and the late-submission policy."""
     import tomllib
 
-    path = path or COURSE_FILE
+    path = path or Path(os.environ.get("AUTOGRADER_COURSE_FILE") or COURSE_FILE)
     if not path.is_file():
         return {}
     try:

@@ -50,10 +50,23 @@ class Result:
     max_points: dict[str, float] = field(default_factory=dict)
     manual_max: float = 0.0
     flags: list[str] = field(default_factory=list)
+    manual: dict[str, float | None] = field(default_factory=dict)  # written grade_id -> hand score, None until graded
+    late_penalty: float = 0.0  # points nbgrader's late-submission plugin took off
+    seconds_late: float = 0.0
 
     @property
     def score(self) -> float:
+        """Autograded points only (the item analysis and the study plans read these)."""
         return sum(self.questions.values())
+
+    @property
+    def total(self) -> float:
+        """Autograded plus hand-graded points, less the late penalty: what the gradebook counts."""
+        return self.score + sum(v for v in self.manual.values() if v is not None) - self.late_penalty
+
+    @property
+    def to_grade_by_hand(self) -> list[str]:
+        return [q for q, v in self.manual.items() if v is None]
 
     @property
     def max_score(self) -> float:
@@ -142,6 +155,11 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) ->
         _place(a, root, student, nb, datetime.fromtimestamp(mtime or 0, tz=timezone.utc))
         if student not in placed:
             placed.append(student)
+    state_dir = root / "grading-state" / a.id
+    for r in problems:  # listed in every later table until a usable submission is collected
+        if STUDENT_ID.match(r.student) and r.student not in placed:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            _finish(state_dir, {}, r.student, {}, r)
     return placed, problems
 
 
@@ -232,10 +250,13 @@ def scores(a: Assignment, root: Path, student: str) -> Result:
     result = Result(student, "graded")
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         submission = gb.find_submission(a.id, student)
+        result.late_penalty = float(submission.late_submission_penalty or 0)
+        result.seconds_late = float(submission.total_seconds_late or 0)
         for nb in submission.notebooks:
             for grade in nb.grades:
                 if grade.cell.cell_type == "markdown":  # a written answer, scored by hand
                     result.manual_max += grade.max_score
+                    result.manual[grade.name] = None if grade.needs_manual_grade else float(grade.score or 0)
                 else:
                     result.questions[grade.name] = float(grade.auto_score or 0)
                     result.max_points[grade.name] = float(grade.max_score)
@@ -250,8 +271,12 @@ def _failure(outcome: dict) -> str:
 
 def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: str | None = None,
           force: bool = False, limits: sandbox.Limits | None = None, isolation: str = "auto",
-          progress=None) -> list[Result]:
-    """Autograde every submission collected for ``a``; a broken one is reported and never stops the rest."""
+          progress=None, only: list[str] | None = None) -> list[Result]:
+    """Autograde every submission collected for ``a``; a broken one is reported and never stops the rest.
+
+    ``only``: re-grade these students (whatever their state) and leave everyone else's grades as they are.
+    Students whose submission could not be collected stay in the results, with the reason.
+    """
     from autograder.scan import scan_notebook
 
     limits = limits or sandbox.Limits()
@@ -259,6 +284,10 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
     students = sorted(p.parent.parent.name for p in (root / "submitted").glob(f"*/{a.id}/{a.notebook_name}"))
     if not students:
         raise UsageError(f"no submissions of {a.id} collected in {root / 'submitted'} (use --submissions)")
+    if only:
+        unknown = sorted(set(only) - set(students))
+        if unknown:
+            raise UsageError(f"no submission of {a.id} collected for {', '.join(unknown)}")
     prepare(a, root)
     _normalise_all(a, root, students)
     master_digest = _digest(a.master, *(root / "source" / a.id / name for name in a.data))
@@ -270,10 +299,16 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
         submitted = root / "submitted" / student / a.id / a.notebook_name
         key = {"submission": _digest(submitted), "master": master_digest, "limits": sandbox.limits_dict(limits)}
         state = state_dir / f"{student}.json"
-        if not force and state.exists() and json.loads(state.read_text()).get("key") == key:
+        if only and student not in only:
+            if state.exists():
+                results[student] = _result_from_state(a, root, student, state)
+        elif not force and not only and state.exists() and json.loads(state.read_text()).get("key") == key:
             results[student] = _result_from_state(a, root, student, state)  # graded before, unchanged
         else:
             todo.append((student, key))
+    for state in sorted(state_dir.glob("*.json")):  # could not be collected: listed until they are
+        if state.stem not in results and state.stem not in students:
+            results[state.stem] = _result_from_state(a, root, state.stem, state)
 
     if todo:
         _grade_in_parallel(a, root, todo, results, state_dir, limits, isolation, workers, scheduler, progress, scan_notebook)
@@ -282,6 +317,8 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
 
 def _result_from_state(a: Assignment, root: Path, student: str, state: Path) -> Result:
     saved = json.loads(state.read_text())
+    if saved["status"] == "graded" and not (root / "submitted" / student / a.id / a.notebook_name).is_file():
+        return Result(student, "missing", "no submission collected (any more)")
     if saved["status"] != "graded":
         return Result(student, saved["status"], saved.get("detail", ""))
     result = scores(a, root, student)
@@ -347,7 +384,10 @@ def _score(a, root, student, key, executed, score_api, state_dir, results, scan_
     stamp = root / "submitted" / student / a.id / "timestamp.txt"
     if stamp.exists():
         shutil.copy2(stamp, folder / "timestamp.txt")
+    kept = _hand_graded(a, root, student) if _same_submission(state_dir, student, key) else {}
     outcome = score_api.autograde(a.id, student, force=True, create=True)
+    if kept:
+        _restore_hand_graded(a, root, student, kept)
     if not outcome["success"]:
         result = Result(student, "failed", f"could not be scored: {_failure(outcome)}")
     else:
@@ -357,6 +397,35 @@ def _score(a, root, student, key, executed, score_api, state_dir, results, scan_
         result.flags = scan_notebook(submitted)
     _finish(state_dir, results, student, key, result)
     return result
+
+
+def _same_submission(state_dir: Path, student: str, key: dict) -> bool:
+    state = state_dir / f"{student}.json"
+    return state.exists() and json.loads(state.read_text()).get("key", {}).get("submission") == key["submission"]
+
+
+def _hand_graded(a: Assignment, root: Path, student: str) -> set[str]:
+    """The grades an instructor has finished by hand (nbgrader marks them for review again on every autograde)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        try:
+            sub = gb.find_submission(a.id, student)
+        except MissingEntry:
+            return set()
+        return {(nb.name, g.name) for nb in sub.notebooks for g in nb.grades
+                if g.manual_score is not None and not g.needs_manual_grade}
+
+
+def _restore_hand_graded(a: Assignment, root: Path, student: str, kept: set) -> None:
+    """The same answer graded again: the instructor's grade stands and is not marked for review again."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for notebook, name in kept:
+            grade = gb.find_grade(name, notebook, a.id, student)
+            grade.needs_manual_grade = False
+        gb.db.commit()
 
 
 def _finish(state_dir: Path, results: dict, student: str, key: dict, result: Result) -> None:
@@ -372,18 +441,22 @@ def _finish(state_dir: Path, results: dict, student: str, key: dict, result: Res
 def write_csv(a: Assignment, results: list[Result], out: Path) -> None:
     """Grades CSV: one row per student, per-question autograded points. Written whole or not at all."""
     questions = sorted({q for r in results for q in r.max_points})
+    written = sorted({q for r in results for q in r.manual})  # hand-graded: blank until graded
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["student_id", "assignment", "status", "autograded_score", "autograded_max", "manual_max",
-                    *questions, "flags", "detail"])
+                    *questions, *written, "hours_late", "late_penalty", "total", "max_total", "flags", "detail"])
         for r in results:
             graded = r.status == "graded"
             w.writerow([
                 r.student, a.id, r.status,
                 f"{r.score:g}" if graded else "", f"{r.max_score:g}" if graded else "", f"{r.manual_max:g}" if graded else "",
                 *[f"{r.questions[q]:g}" if q in r.questions else "" for q in questions],
+                *[f"{r.manual[q]:g}" if r.manual.get(q) is not None else "" for q in written],
+                f"{r.seconds_late / 3600:.1f}" if graded else "", f"{r.late_penalty:g}" if graded else "",
+                f"{r.total:g}" if graded else "", f"{r.max_score + r.manual_max:g}" if graded else "",
                 " ".join(r.flags), r.detail,
             ])
     tmp.replace(out)
@@ -391,9 +464,14 @@ def write_csv(a: Assignment, results: list[Result], out: Path) -> None:
 
 def table(results: list[Result]) -> str:
     width = max([len("student")] + [len(r.student) for r in results])
-    lines = [f"{'student':<{width}}  {'autograded':>10}  status"]
+    lines = [f"{'student':<{width}}  {'autograded':>10}  {'by hand':>8}  {'total':>8}  status"]
     for r in results:
-        score = f"{r.score:g}/{r.max_score:g}" if r.status == "graded" else "-"
-        note = r.status + (f": {r.detail}" if r.detail else "") + (f" [review: {', '.join(r.flags)}]" if r.flags else "")
-        lines.append(f"{r.student:<{width}}  {score:>10}  {note}")
+        graded = r.status == "graded"
+        score = f"{r.score:g}/{r.max_score:g}" if graded else "-"
+        hand = ("to grade" if r.to_grade_by_hand else f"{sum(r.manual.values()):g}/{r.manual_max:g}") if graded and r.manual else "-"
+        total = f"{r.total:g}/{r.max_score + r.manual_max:g}" if graded else "-"
+        late = f"late {r.seconds_late / 3600:.1f} h" + (f", -{r.late_penalty:g}" if r.late_penalty else "") if r.seconds_late > 0 else ""
+        note = (r.status + (f": {r.detail}" if r.detail else "") + (f" [{late}]" if late else "")
+                + (f" [review: {', '.join(r.flags)}]" if r.flags else ""))
+        lines.append(f"{r.student:<{width}}  {score:>10}  {hand:>8}  {total:>8}  {note}")
     return "\n".join(lines)
