@@ -37,11 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--all", action="store_true", help="release every assignment in instructors/assignments/")
     r.add_argument("--notebooks", metavar="DIR", default=str(course.REPO / "notebooks"),
                    help="where student folders go (default: the repository's notebooks/)")
+    r.add_argument("--no-check", action="store_true",
+                   help="skip running the solution and the blank release against the tests first")
 
     c = sub.add_parser("collect", parents=[common], help="copy submissions into the course root")
     c.add_argument("assignment")
-    c.add_argument("--from", dest="source", metavar="PATH", required=True,
+    c.add_argument("--from", dest="source", metavar="PATH",
                    help="folder of <student_id>/<notebook>.ipynb, or an LMS zip download")
+    c.add_argument("--undo", action="store_true", help="undo the last collect of this assignment")
     c.add_argument("--pattern", default=grading.LMS_NAME, help="regex naming student_id (and timestamp) in LMS file names")
 
     g = sub.add_parser("grade", parents=[common], help="autograde every collected submission, in parallel and sandboxed")
@@ -98,7 +101,7 @@ def cmd_release(args) -> int:
         raise course.UsageError(f"no notebooks folder at {notebooks}")
     root = course.course_root(args.course_root)
     for a in assignments:
-        target = course.release(a, root, notebooks)
+        target = course.release(a, root, notebooks, check=not args.no_check)
         print(f"released {a.id} -> {target}")
     return 0
 
@@ -110,12 +113,19 @@ def _report_problems(problems) -> None:
 
 def cmd_collect(args) -> int:
     a = course.find_assignment(args.assignment)
+    if args.undo == bool(args.source):
+        raise course.UsageError("give --from PATH to collect, or --undo to undo the last collect")
+    if args.undo:
+        root = course.course_root(args.course_root)
+        undone = grading.undo_collect(a, root)
+        print(f"undid the last collect of {a.id}: {len(undone)} submissions put back as they were")
+        return 0
     source = Path(args.source).resolve()
     if not source.exists():
         raise course.UsageError(f"no submissions at {source}")
     root = course.course_root(args.course_root)
     placed, problems = grading.collect(a, root, source, args.pattern)
-    print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'}")
+    print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'} (undo: autograder collect {a.id[:3]} --undo)")
     _report_problems(problems)
     return 2 if problems else 0
 

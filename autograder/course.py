@@ -72,8 +72,82 @@ def find_assignment(name: str) -> Assignment:
     raise UsageError(f"unknown assignment {name!r}; the assignments are: {names}")
 
 
+HEADER = re.compile(r"^# %%.*?\bnbgrader=(\{.*?\})(?:\s+\w+=\{|\s*$)")
+MARKERS = ("SOLUTION", "HIDDEN TESTS")
+
+
+def check_master(a: Assignment) -> None:
+    """Refuse a master nbgrader would choke on, naming the cell and the cause in one line."""
+    import json
+
+    text = a.master.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("# %%") and "nbgrader=" in line:
+            m = HEADER.match(line)
+            try:
+                json.loads(m[1] if m else line.split("nbgrader=", 1)[1])
+            except (ValueError, TypeError) as exc:
+                raise UsageError(f"{a.master.name} line {number}: the cell's nbgrader metadata is not valid JSON ({exc})") from None
+    seen = {}
+    for index, cell in enumerate(to_notebook(text).cells):
+        meta = cell.metadata.get("nbgrader")
+        name = (meta or {}).get("grade_id") or f"cell {index + 1}"
+        if meta is not None:
+            if not isinstance(meta, dict) or "grade_id" not in meta:
+                raise UsageError(f"{a.master.name}, cell {index + 1}: nbgrader metadata without a grade_id")
+            if name in seen:
+                raise UsageError(f"{a.master.name}: question id {name!r} is used twice (cells {seen[name]} and {index + 1})")
+            seen[name] = index + 1
+            if meta.get("grade") and not isinstance(meta.get("points"), (int, float)):
+                raise UsageError(f"{a.master.name}, {name}: a graded cell needs its points (\"points\": 2)")
+        for kind in MARKERS:
+            begins = len(re.findall(rf"^[ \t#]*### BEGIN {kind}\b", cell.source, re.M))
+            ends = len(re.findall(rf"^[ \t#]*### END {kind}\b", cell.source, re.M))
+            if begins != ends:
+                missing = "END" if begins > ends else "BEGIN"
+                raise UsageError(f"{a.master.name}, {name}: ### BEGIN {kind} and ### END {kind} do not pair up "
+                                 f"(a ### {missing} {kind} is missing)")
+
+
+def check_runs(a: Assignment, root: Path) -> None:
+    """Refuse a master whose solution fails one of its tests, or whose blank release passes one.
+
+    Runs ``source/`` (the solutions) and ``release/`` (what students get) of the course root, each on a
+    fresh kernel in a scratch folder with the assignment's data."""
+    import tempfile
+
+    from nbclient import NotebookClient
+
+    from autograder import sandbox
+
+    def run(path: Path) -> nbformat.NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory() as scratch:
+            for name in a.data:
+                shutil.copy2(root / "source" / a.id / name, scratch)
+            NotebookClient(nb, timeout=sandbox.Limits.cell_seconds, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": scratch}}).execute()
+        return nb
+
+    def failures(nb):
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade"):
+                errors = [o for o in cell.outputs if o.output_type == "error"]
+                yield meta["grade_id"], (f"{errors[0].ename}: {str(errors[0].evalue).strip().splitlines()[0][:150] if str(errors[0].evalue).strip() else ''}" if errors else None)
+
+    for gid, error in failures(run(root / "source" / a.id / a.notebook_name)):
+        if error:
+            raise UsageError(f"{a.master.name}, {gid}: the solution fails this test ({error}); nothing was released")
+    for gid, error in failures(run(root / "release" / a.id / a.notebook_name)):
+        if error is None:
+            raise UsageError(f"{a.master.name}, {gid}: the blank release passes this test, so it scores points "
+                             "for no work; nothing was released")
+
+
 def master_notebook(a: Assignment) -> nbformat.NotebookNode:
     """The master as a notebook; a graded cell's id is its grade_id, so nbgrader's and git's views agree."""
+    check_master(a)
     nb = to_notebook(a.master.read_text(encoding="utf-8"))
     for cell in nb.cells:
         cell["id"] = cell.metadata.get("nbgrader", {}).get("grade_id", cell["id"])
@@ -250,13 +324,17 @@ def normalise_student_notebook(path: Path) -> str:
     return render(nb)
 
 
-def release(a: Assignment, root: Path, notebooks: Path) -> Path:
-    """Generate the student version with nbgrader and copy it to ``notebooks/``. Returns that folder."""
+def release(a: Assignment, root: Path, notebooks: Path, *, check: bool = False) -> Path:
+    """Generate the student version with nbgrader and copy it to ``notebooks/``. Returns that folder.
+
+    ``check``: first run the solution and the blank release against the tests (:func:`check_runs`)."""
     write_source(a, root)
     api = nbgrader_api(root)
     result = api.generate_assignment(a.id, force=True, create=True)
     if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
+        raise UsageError(f"nbgrader could not generate {a.id}: {_failure_line(result)}")
+    if check:
+        check_runs(a, root)
     set_due_date(a, root)
     released = root / "release" / a.id
     target = a.student_dir(notebooks)
@@ -274,6 +352,12 @@ def release(a: Assignment, root: Path, notebooks: Path) -> Path:
         shutil.rmtree(target)
     staging.rename(target)
     return target
+
+
+def _failure_line(result: dict) -> str:
+    lines = (result.get("error") or result.get("log") or "no message").strip().splitlines()
+    errors = [line for line in lines if "Error" in line or "ERROR" in line]
+    return (errors or lines)[-1].strip()[:200]
 
 
 def existing_root(path: str | os.PathLike | None = None) -> Path:

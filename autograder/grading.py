@@ -98,20 +98,49 @@ def _place(a: Assignment, root: Path, student: str, nb: nbformat.NotebookNode, w
     (target / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip())
 
 
+def newest(attempts: list[tuple[str, float]]) -> tuple[int, str]:
+    """The rule for several submissions of one student: the newest counts, and the choice is reported.
+
+    ``attempts``: (name, time) pairs (a file's modification time, or the timestamp in an LMS file name, as
+    seconds since the epoch). Returns the index of the one to grade and a note naming it and what was set
+    aside ("" when there is only one). Equal times: the last in name order (``a01 (2)`` after ``a01 (1)``).
+    """
+    order = sorted(range(len(attempts)), key=lambda i: (attempts[i][1], attempts[i][0]))
+    chosen = order[-1]
+    if len(attempts) == 1:
+        return chosen, ""
+    others = ", ".join(attempts[i][0] for i in order[:-1])
+    when = datetime.fromtimestamp(attempts[chosen][1], tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return chosen, f"{len(attempts)} submissions: graded the newest, {attempts[chosen][0]} ({when}); set aside {others}"
+
+
+def release_cells(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """grade_id -> nbgrader's checksum of every locked or graded cell: what a notebook says it was released as."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"].get("checksum", "") for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade_id") and c.metadata["nbgrader"].get("checksum")}
+
+
+def matches_release(nb: nbformat.NotebookNode, release: dict[str, str]) -> bool:
+    """Whether a submission is this assignment: at least half of the release's checked cells, unchanged ids and checksums.
+
+    A notebook of another assignment or another course shares no (id, checksum) pair with the release; a
+    submission made against an earlier release of the same assignment shares most of them."""
+    mine = release_cells(nb)
+    return bool(release) and sum(mine.get(k) == v for k, v in release.items()) * 2 >= len(release)
+
+
 def _from_folder(a: Assignment, folder: Path):
-    """Yield (student, source name, bytes or None, mtime, problem) from ``folder/<student_id>/…ipynb``."""
+    """Yield (student, source name, bytes or None, mtime, problem) from ``folder/<student_id>/…ipynb``.
+
+    Students rename files and resubmit (``a01 (1).ipynb``): every notebook in the folder is a candidate, and
+    ``collect`` keeps the newest that is this assignment."""
     for student_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         nested = student_dir / a.id
         notebooks = [p for p in sorted((nested if nested.is_dir() else student_dir).glob("*.ipynb")) if not p.name.startswith(".")]
-        exact = [p for p in notebooks if p.name == a.notebook_name]
-        if exact or len(notebooks) == 1:  # students rename files ("a01 (1).ipynb"); one notebook is unambiguous
-            path = (exact or notebooks)[0]
-            yield student_dir.name, str(path.relative_to(folder)), path.read_bytes(), path.stat().st_mtime, ""
-        elif not notebooks:
+        if not notebooks:
             yield student_dir.name, student_dir.name, None, 0, "no notebook in the folder"
-        else:
-            names = ", ".join(p.name for p in notebooks)
-            yield student_dir.name, student_dir.name, None, 0, f"several notebooks and none named {a.notebook_name}: {names}"
+        for path in notebooks:
+            yield student_dir.name, str(path.relative_to(folder)), path.read_bytes(), path.stat().st_mtime, ""
 
 
 def _from_zip(a: Assignment, archive: Path, pattern: str):
@@ -128,8 +157,67 @@ def _from_zip(a: Assignment, archive: Path, pattern: str):
             yield m["student_id"], info.filename, zf.read(info), datetime(*info.date_time).timestamp(), ""
 
 
+def _released_notebook(a: Assignment, root: Path) -> Path:
+    path = root / "release" / a.id / a.notebook_name
+    if path.is_file():
+        return path
+    from autograder.course import REPO
+
+    return a.student_dir(REPO / "notebooks") / a.notebook_name
+
+
+class _Journal:
+    """What a collect replaced, so that ``collect --undo`` can put it back."""
+
+    def __init__(self, a: Assignment, root: Path):
+        self.a, self.root = a, root
+        self.dir = root / "collections" / a.id / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+
+    def before(self, student: str) -> None:
+        old = self.root / "submitted" / student / self.a.id
+        if old.is_dir():
+            shutil.copytree(old, self.dir / "before" / student)
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def close(self, placed: list[str]) -> None:
+        if placed:
+            (self.dir / "placed.json").write_text(json.dumps(placed))
+
+
+def undo_collect(a: Assignment, root: Path) -> list[str]:
+    """Undo the last collect of ``a``: submissions it replaced come back, those it added go (grades too)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    runs = sorted(p for p in (root / "collections" / a.id).glob("*") if (p / "placed.json").is_file())
+    if not runs:
+        raise UsageError(f"no collect of {a.id} to undo in {root}")
+    last = runs[-1]
+    placed = json.loads((last / "placed.json").read_text())
+    for student in placed:
+        target = root / "submitted" / student / a.id
+        if target.exists():
+            shutil.rmtree(target)
+        if (last / "before" / student).is_dir():
+            shutil.copytree(last / "before" / student, target)
+        else:  # nothing before: no submission, so no grade either
+            (root / "grading-state" / a.id / f"{student}.json").unlink(missing_ok=True)
+            if (root / "gradebook.db").is_file():
+                with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+                    try:
+                        gb.remove_submission(a.id, student)
+                    except MissingEntry:
+                        pass
+            for step in ("autograded", "executed", "feedback"):
+                shutil.rmtree(root / step / student / a.id, ignore_errors=True)
+    shutil.rmtree(last)
+    return placed
+
+
 def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) -> tuple[list[str], list[Result]]:
-    """Copy submissions into the course root's ``submitted/``. Returns the students placed and the problems."""
+    """Copy submissions into the course root's ``submitted/``. Returns the students placed and the problems.
+
+    Several files of one student: the newest that is this assignment counts (see :func:`newest`); a file
+    whose cells do not match the release is refused. What a collect replaced is kept for ``--undo``."""
     if not source.exists():
         raise UsageError(f"no submissions at {source}")
     if source.is_file() and not zipfile.is_zipfile(source):
@@ -137,7 +225,8 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) ->
     entries = list(_from_zip(a, source, pattern) if source.is_file() else _from_folder(a, source))
     if not entries:
         raise UsageError(f"{source} holds no submissions (expected <student_id>/{a.notebook_name} or an LMS zip)")
-    placed, problems, seen = [], [], {}
+    release = release_cells(nbformat.read(_released_notebook(a, root), as_version=4))
+    placed, problems, notes, candidates = [], [], [], {}
     for student, origin, data, mtime, problem in entries:
         if student is None or not STUDENT_ID.match(student):
             problems.append(Result(student or origin, "missing", problem or f"{origin}: not a usable student id"))
@@ -147,14 +236,29 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) ->
             continue
         nb, problem = read_notebook(Path(origin), data)
         if nb is None:
-            problems.append(Result(student, "malformed", problem))
+            candidates.setdefault(student, []).append((origin, mtime, None, problem))
+        elif not matches_release(nb, release):
+            candidates.setdefault(student, []).append(
+                (origin, mtime, None, f"{origin} is not {a.id}: its cells do not match the release (another assignment or course?)"))
+        else:
+            candidates.setdefault(student, []).append((origin, mtime, nb, ""))
+    journal = _Journal(a, root)
+    for student, found in candidates.items():
+        usable = [c for c in found if c[2] is not None]
+        if not usable:  # every file refused: the newest one's reason
+            reason = found[newest([(c[0], c[1]) for c in found])[0]][3]
+            problems.append(Result(student, "refused" if "do not match the release" in reason else "malformed", reason))
             continue
-        if student in seen and seen[student] >= mtime:  # an LMS zip may hold several attempts: keep the latest
-            continue
-        seen[student] = mtime
+        index, note = newest([(c[0], c[1]) for c in usable])
+        origin, mtime, nb, _ = usable[index]
+        journal.before(student)
         _place(a, root, student, nb, datetime.fromtimestamp(mtime or 0, tz=timezone.utc))
-        if student not in placed:
-            placed.append(student)
+        placed.append(student)
+        if note:
+            notes.append(f"{student}: {note}")
+    journal.close(placed)
+    for note in notes:
+        logging.getLogger("autograder").warning(note)
     state_dir = root / "grading-state" / a.id
     for r in problems:  # listed in every later table until a usable submission is collected
         if STUDENT_ID.match(r.student) and r.student not in placed:
