@@ -6,7 +6,6 @@ is in ``test_instructor_grading.py``, formgrader in a browser in ``test_formgrad
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import subprocess
@@ -118,19 +117,18 @@ def _folder(tmp_path, files: dict[str, tuple[nbformat.NotebookNode, float]]) -> 
     return subs
 
 
-def test_a_resubmission_is_collected_not_the_older_file(tmp_path, caplog):
+def test_a_resubmission_is_collected_not_the_older_file(tmp_path, capsys):
     """Check that the newer `a01 (1).ipynb` is what gets graded, and that the choice is reported."""
     perfect = fill(released(A01), answer_cells(course.master_notebook(A01)))
     now = time.time()
     subs = _folder(tmp_path, {"ana/a01_diagnostic_models.ipynb": (released(A01), now - 3600),
                               "ana/a01_diagnostic_models (1).ipynb": (perfect, now)})
     root = course.course_root(tmp_path / "root")
-    with caplog.at_level(logging.WARNING, logger="autograder"):
-        placed, problems = grading.collect(A01, root, subs)
+    placed, problems = grading.collect(A01, root, subs)
     assert placed == ["ana"] and problems == []
     got = nbformat.read(root / "submitted" / "ana" / A01.id / A01.notebook_name, as_version=4)
     assert got.cells == perfect.cells, "the older, empty notebook was collected instead of the resubmission"
-    assert "graded the newest, ana/a01_diagnostic_models (1).ipynb" in caplog.text
+    assert "graded the newest, ana/a01_diagnostic_models (1).ipynb" in capsys.readouterr().err
 
 
 def test_notebooks_of_another_assignment_are_refused_in_one_line_each(tmp_path):
@@ -195,7 +193,7 @@ def _hidden_region(text: str, grade_id: str) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("grade_id, replacement, message", [
-    ("q4_tests", '### BEGIN HIDDEN TESTS\n# assert False, "a hidden test broken on purpose"\n',
+    ("q4_tests", '### BEGIN HIDDEN TESTS\nassert False, "a hidden test broken on purpose"\n',
      "q4_tests: the solution fails this test (AssertionError: a hidden test broken on purpose)"),
 ])
 def test_a_master_whose_solution_fails_a_hidden_test_is_refused(tmp_path, grade_id, replacement, message):
