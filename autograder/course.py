@@ -330,9 +330,9 @@ def release(a: Assignment, root: Path, notebooks: Path, *, check: bool = False) 
     ``check``: first run the solution and the blank release against the tests (:func:`check_runs`)."""
     write_source(a, root)
     api = nbgrader_api(root)
-    result = api.generate_assignment(a.id, force=True, create=True)
-    if not result["success"]:
-        raise UsageError(f"nbgrader could not generate {a.id}: {_failure_line(result)}")
+    from autograder.grading import generate
+
+    generate(a, root, api)
     if check:
         check_runs(a, root)
     set_due_date(a, root)

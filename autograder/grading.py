@@ -23,6 +23,7 @@ import json
 import logging
 import re
 import shutil
+import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -257,8 +258,15 @@ def collect(a: Assignment, root: Path, source: Path, pattern: str = LMS_NAME) ->
         if note:
             notes.append(f"{student}: {note}")
     journal.close(placed)
-    for note in notes:
-        logging.getLogger("autograder").warning(note)
+    versions_file = root / "collections" / a.id / "versions.json"
+    versions = json.loads(versions_file.read_text()) if versions_file.exists() else {}
+    for student in placed:  # what each submission says it was released as, before grading rewrites it
+        path = root / "submitted" / student / a.id / a.notebook_name
+        versions[student] = release_cells(nbformat.read(path, as_version=4))
+    versions_file.parent.mkdir(parents=True, exist_ok=True)
+    versions_file.write_text(json.dumps(versions))
+    for note in notes:  # the choice among several files is the instructor's to see
+        print(f"autograder: {note}", file=sys.stderr)
     state_dir = root / "grading-state" / a.id
     for r in problems:  # listed in every later table until a usable submission is collected
         if STUDENT_ID.match(r.student) and r.student not in placed:
@@ -303,10 +311,79 @@ def _score_api(root: Path):
 def prepare(a: Assignment, root: Path) -> None:
     """Source and gradebook entries for ``a`` in the course root, from the current master."""
     write_source(a, root)
-    result = _api(root).generate_assignment(a.id, force=True, create=True)
-    if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
+    generate(a, root, _api(root))
     set_due_date(a, root)
+
+
+def generate(a: Assignment, root: Path, api) -> None:
+    """nbgrader's generate_assignment, also when questions were added or removed after submissions.
+
+    nbgrader refuses to change a notebook's cells once it has submissions. Then the hand grades and
+    comments are set aside (``grading-state/<id>/hand-grades.json``), the submissions leave the gradebook,
+    the release is generated, and the next ``grade`` grades everyone against the new master and puts the
+    hand grades of the questions that remain back."""
+    result = api.generate_assignment(a.id, force=True, create=True)
+    if not result["success"] and "Cannot add or remove cells" in (result.get("error") or "") + (result.get("log") or ""):
+        _set_hand_grades_aside(a, root)
+        result = api.generate_assignment(a.id, force=True, create=True)
+    if not result["success"]:
+        from autograder.course import _failure_line
+
+        raise UsageError(f"nbgrader could not generate {a.id}: {_failure_line(result)}")
+
+
+def _set_hand_grades_aside(a: Assignment, root: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    state_dir = root / "grading-state" / a.id
+    state_dir.mkdir(parents=True, exist_ok=True)
+    aside = state_dir / "hand-grades.json"
+    kept = json.loads(aside.read_text()) if aside.exists() else {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assignment = gb.find_assignment(a.id)
+        for nb in assignment.notebooks:
+            for sub in list(nb.submissions):
+                mine = kept.setdefault(sub.student.id, {})
+                for g in sub.grades:
+                    if g.manual_score is not None:
+                        mine.setdefault(g.name, {})["score"] = g.manual_score
+                for c in sub.comments:
+                    if c.manual_comment:
+                        mine.setdefault(c.name, {})["comment"] = c.manual_comment
+        tmp = aside.with_name(aside.name + ".tmp")
+        tmp.write_text(json.dumps(kept))
+        tmp.replace(aside)
+        for student in {s.student.id for nb in assignment.notebooks for s in nb.submissions}:
+            gb.remove_submission(a.id, student)
+    for state in state_dir.glob("*.json"):  # everyone is graded again against the new master
+        if state.name != aside.name and json.loads(state.read_text()).get("status") == "graded":
+            state.unlink()
+
+
+def _put_hand_grades_back(a: Assignment, root: Path, student: str) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    aside = root / "grading-state" / a.id / "hand-grades.json"
+    if not aside.exists():
+        return
+    kept = json.loads(aside.read_text())
+    mine = kept.pop(student, None)
+    if not mine:
+        return
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for name, saved in mine.items():
+            try:
+                if "score" in saved:
+                    grade = gb.find_grade(name, a.id, a.id, student)
+                    grade.manual_score, grade.needs_manual_grade = saved["score"], False
+                if "comment" in saved:
+                    gb.find_comment(name, a.id, a.id, student).manual_comment = saved["comment"]
+            except MissingEntry:  # the question was removed from the master
+                continue
+        gb.db.commit()
+    tmp = aside.with_name(aside.name + ".tmp")
+    tmp.write_text(json.dumps(kept))
+    tmp.replace(aside)
 
 
 def normalise(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -329,6 +406,24 @@ def normalise(nb: nbformat.NotebookNode, release: nbformat.NotebookNode) -> nbfo
         else:
             cell.metadata.pop("nbgrader", None)
     return nb
+
+
+def earlier_releases(a: Assignment, root: Path, students: list[str]) -> dict[str, str]:
+    """Students whose submission was made on an earlier release, and what changed since (questions
+    added, removed, or changed: text, tests or points)."""
+    versions_file = root / "collections" / a.id / "versions.json"
+    versions = json.loads(versions_file.read_text()) if versions_file.exists() else {}
+    current = release_cells(nbformat.read(root / "release" / a.id / a.notebook_name, as_version=4))
+    older = {}
+    for student in students:
+        theirs = versions.get(student)
+        if theirs is None or theirs == current:
+            continue
+        parts = [f"{', '.join(sorted(ids))} {what}" for what, ids in (
+            ("added", set(current) - set(theirs)), ("removed", set(theirs) - set(current)),
+            ("changed", {k for k in set(current) & set(theirs) if current[k] != theirs[k]})) if ids]
+        older[student] = "since then: " + "; ".join(parts)
+    return older
 
 
 def _normalise_all(a: Assignment, root: Path, students: list[str]) -> None:
@@ -393,6 +488,10 @@ def grade(a: Assignment, root: Path, *, workers: int | None = None, scheduler: s
         if unknown:
             raise UsageError(f"no submission of {a.id} collected for {', '.join(unknown)}")
     prepare(a, root)
+    older = earlier_releases(a, root, students)
+    for student, change in sorted(older.items()):
+        print(f"autograder: {student} submitted against an earlier release of {a.id} ({change}); graded against the current master",
+              file=sys.stderr)
     _normalise_all(a, root, students)
     master_digest = _digest(a.master, *(root / "source" / a.id / name for name in a.data))
     state_dir = root / "grading-state" / a.id
@@ -492,6 +591,8 @@ def _score(a, root, student, key, executed, score_api, state_dir, results, scan_
     outcome = score_api.autograde(a.id, student, force=True, create=True)
     if kept:
         _restore_hand_graded(a, root, student, kept)
+    if outcome["success"]:
+        _put_hand_grades_back(a, root, student)
     if not outcome["success"]:
         result = Result(student, "failed", f"could not be scored: {_failure(outcome)}")
     else:

@@ -261,3 +261,33 @@ def test_feedback_formulas_render_offline(graded, browser):
     finally:
         context.close()
     assert blocked == [], f"the feedback page asked the network for {blocked[:3]}"
+
+
+def test_a_master_changed_after_submissions_is_released_and_graded_with_notice(graded, tmp_path, capsys):
+    """Check that removing a question and re-weighting another after submissions works: release and grade
+    go through, everyone is graded against the new master, hand grades stay, and the instructor is told
+    who submitted against the earlier release."""
+    from autograder import grading
+
+    tmp, root, _ = graded
+    text = A01.master.read_text(encoding="utf-8")
+    start = text.index("# %% [markdown]", text.rindex("\n", 0, text.index('"grade_id": "q10_text"')))
+    end = text.rindex("\n", 0, text.index('"grade_id": "q11_text"')) + 1
+    text = text[:start] + text[end:]
+    text = text.replace('"grade_id": "q9_tests", "locked": true, "points": 1,', '"grade_id": "q9_tests", "locked": true, "points": 2,')
+    (tmp_path / A01.master.name).write_text(text, encoding="utf-8")
+    changed = course.load_assignment(tmp_path / A01.master.name)
+    (tmp_path / "notebooks").mkdir()
+    os.environ["AUTOGRADER_COURSE_FILE"] = str(tmp / "course.toml")
+    try:
+        course.release(changed, root, tmp_path / "notebooks")
+        results = {r.student: r for r in grading.grade(changed, root)}
+    finally:
+        del os.environ["AUTOGRADER_COURSE_FILE"]
+    err = capsys.readouterr().err
+    assert re.search(r"perfect submitted against an earlier release of a01_diagnostic_models \(since then: .*"
+                     r"q10_answer, q10_tests, q10_text removed; .*q9_tests", err), err
+    perfect = results["perfect"]
+    assert "q10_tests" not in perfect.questions and perfect.max_points["q9_tests"] == 2
+    assert perfect.score == 17 and perfect.manual == {WRITTEN: 4.0} and perfect.total == 21
+    assert results["untouched"].score == 0
