@@ -243,7 +243,6 @@ def base_config(root: Path, *, own: bool = True):
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     cfg.OverwriteCells.add_missing_cells = True
     cfg.GenerateFeedback.preprocessors = list(FEEDBACK_PREPROCESSORS)
-    cfg.HTMLExporter.template_name = "feedback"  # ours (autograder/templates/feedback): MathJax offline
     cfg.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates"), _nbgrader_templates()]
     late = course_settings().get("late", {})
     if late:

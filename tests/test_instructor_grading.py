@@ -117,7 +117,7 @@ def formgrader(graded):
     env = {**_env(tmp), "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     log = (tmp / "server.log").open("w")
-    server = subprocess.Popen([str(BIN / "jupyter"), "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+    server = subprocess.Popen([str(BIN / "jupyter"), "server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
                                f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
                                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
                               cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -153,8 +153,8 @@ def browser():
         browser.close()
 
 
-def _offline_page(browser, allowed: str | None):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+def _offline_page(browser, allowed: str | None, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", **options)
     blocked = []
 
     def abort(route):
@@ -175,9 +175,9 @@ def test_a_written_answer_graded_in_formgrader_reaches_export_and_feedback(grade
     base, token = formgrader
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         submission_id = gb.find_submission_notebook(A01.id, A01.id, "perfect").id
-    context, page, _ = _offline_page(browser, base)
+    context, page, _ = _offline_page(browser, base, extra_http_headers={"Authorization": f"token {token}"})
     try:
-        page.goto(f"{base}/formgrader/submissions/{submission_id}/?token={token}")
+        page.goto(f"{base}/formgrader/submissions/{submission_id}/")
         score = page.locator(f"input.score#{WRITTEN}")
         score.wait_for()
         with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT"):
