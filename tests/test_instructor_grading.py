@@ -214,7 +214,7 @@ def test_a_written_answer_graded_in_formgrader_reaches_export_and_feedback(grade
     page_html = (root / "feedback" / "perfect" / A01.id / f"{A01.id}.html").read_text(encoding="utf-8")
     assert COMMENT in page_html and "Score: 21.0 / 22.0" in page_html and "Score: 4.0 / 5.0" in page_html
     untouched = (root / "feedback" / "untouched" / A01.id / f"{A01.id}.html").read_text(encoding="utf-8")
-    assert "Traceback" not in untouched and "NotImplementedError" in untouched
+    assert "Traceback (most recent call last)" not in untouched and "NotImplementedError" in untouched
     late_html = (root / "feedback" / "late" / A01.id / f"{A01.id}.html").read_text(encoding="utf-8")
     assert f"{WRITTEN}: to be graded by your instructor" in late_html and "Late submission penalty" in late_html
     for name in ("timestamp.txt", "submission_secret.txt"):  # what nbgrader's release_feedback reads
