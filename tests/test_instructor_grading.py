@@ -123,13 +123,16 @@ def formgrader(graded):
                               cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
+        deadline = time.monotonic() + 300  # a loaded machine takes its time loading every server extension
+        while True:
             try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
                 break
             except OSError:
                 if server.poll() is not None:
                     pytest.fail(f"the Jupyter server stopped: {(tmp / 'server.log').read_text()[-2000:]}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the Jupyter server did not answer: {(tmp / 'server.log').read_text()[-2000:]}")
                 time.sleep(0.5)
         yield base, token
     finally:
