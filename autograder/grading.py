@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 import shutil
 import sys
 import warnings
@@ -97,6 +98,8 @@ def _place(a: Assignment, root: Path, student: str, nb: nbformat.NotebookNode, w
     target.mkdir(parents=True)
     nbformat.write(nb, target / a.notebook_name)
     (target / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip())
+    # what nbgrader's submit would have left: release_feedback needs it beside the feedback
+    (target / "submission_secret.txt").write_text(secrets.token_hex(64))
 
 
 def newest(attempts: list[tuple[str, float]]) -> tuple[int, str]:
@@ -584,9 +587,10 @@ def _score(a, root, student, key, executed, score_api, state_dir, results, scan_
     folder = root / "executed" / student / a.id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / a.notebook_name).write_text(executed["notebook"], encoding="utf-8")
-    stamp = root / "submitted" / student / a.id / "timestamp.txt"
-    if stamp.exists():
-        shutil.copy2(stamp, folder / "timestamp.txt")
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        stamp = root / "submitted" / student / a.id / name
+        if stamp.exists():
+            shutil.copy2(stamp, folder / name)
     kept = _hand_graded(a, root, student) if _same_submission(state_dir, student, key) else {}
     outcome = score_api.autograde(a.id, student, force=True, create=True)
     if kept:
