@@ -322,7 +322,7 @@ def generate(a: Assignment, root: Path, api) -> None:
     """nbgrader's generate_assignment, also when questions were added or removed after submissions.
 
     nbgrader refuses to change a notebook's cells once it has submissions. Then the hand grades and
-    comments are set aside (``grading-state/<id>/hand-grades.json``), the submissions leave the gradebook,
+    comments are set aside (``grading-state/<id>/hand-grades.aside``), the submissions leave the gradebook,
     the release is generated, and the next ``grade`` grades everyone against the new master and puts the
     hand grades of the questions that remain back."""
     result = api.generate_assignment(a.id, force=True, create=True)
@@ -340,7 +340,7 @@ def _set_hand_grades_aside(a: Assignment, root: Path) -> None:
 
     state_dir = root / "grading-state" / a.id
     state_dir.mkdir(parents=True, exist_ok=True)
-    aside = state_dir / "hand-grades.json"
+    aside = state_dir / "hand-grades.aside"
     kept = json.loads(aside.read_text()) if aside.exists() else {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         assignment = gb.find_assignment(a.id)
@@ -366,7 +366,7 @@ def _set_hand_grades_aside(a: Assignment, root: Path) -> None:
 def _put_hand_grades_back(a: Assignment, root: Path, student: str) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
-    aside = root / "grading-state" / a.id / "hand-grades.json"
+    aside = root / "grading-state" / a.id / "hand-grades.aside"
     if not aside.exists():
         return
     kept = json.loads(aside.read_text())
