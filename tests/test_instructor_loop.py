@@ -288,3 +288,30 @@ def test_the_a01_rubric_gives_the_numbers_the_master_computes(tmp_path):
     ]
     for phrase in expected:
         assert phrase in rubric, f"the a01 rubric should say: {phrase}"
+
+
+# ---------------------------------------------------------------- due dates reach the student's page
+
+def _due_dates_extension():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("due_dates", REPO / "book" / "_ext" / "due_dates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("a", course.all_assignments(), ids=lambda a: a.id)
+def test_the_student_page_shows_the_due_date_of_the_course_file(a, tmp_path):
+    """The page writes its own assignment's date, which comes from the same course.toml the grader reads."""
+    page = (REPO / "book" / a.module / "assignment.md").read_text(encoding="utf-8")
+    key = f"due_{a.id.split('_')[0]}"
+    assert f"{{{{ {key} }}}}" in page, f"book/{a.module}/assignment.md does not show {{{{ {key} }}}}"
+    due_dates = _due_dates_extension()
+    file = tmp_path / "course.toml"
+    file.write_text(f'[due]\n{a.id} = 2027-02-05T18:00:00+01:00\n', encoding="utf-8")
+    texts = due_dates.due_texts(file, [x.id for x in course.all_assignments()])
+    assert texts[key] == "Friday 05 February 2027, 17:00 UTC"
+    assert course.due_date(a, {"due": {a.id: "2027-02-05T18:00:00+01:00"}}).strftime("%Y-%m-%d %H:%M") == "2027-02-05 17:00"
+    others = [k for k in texts if k != key]
+    assert all(texts[k] == due_dates.NO_DATE for k in others)
