@@ -18,6 +18,7 @@ import jupytext
 import nbformat
 
 from autograder.notebooks import render, to_notebook
+from autograder import repository
 from autograder.repository import repo
 
 ASSIGNMENT_ID = re.compile(r"^a\d\d_[a-z0-9_]+$")
@@ -269,6 +270,8 @@ def config_text(cfg) -> str:
     lines = ["# Written by `autograder` from the configuration it uses itself, on every run: plain `nbgrader`",
              "# commands and formgrader started in this folder see the same course, exchange and gradebook.",
              "# Due dates and the late policy: instructors/course.toml. Anything else: below the last line.",
+             "import os",
+             f"os.environ.setdefault({repository.ENV!r}, {str(repo())!r})  # the course repository (feedback reads its masters)",
              "c = get_config()"]
     for section in sorted(cfg):
         for key, value in sorted(cfg[section].items()):

@@ -37,6 +37,7 @@ def use(path: str | os.PathLike | None) -> None:
 
 def repo() -> Path:
     """The course repository's root folder."""
+    global _chosen
     if _chosen is not None:
         return _chosen
     if os.environ.get(ENV):
@@ -44,6 +45,9 @@ def repo() -> Path:
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / MARKER).is_dir():
+            # Kept for the rest of the process: nbgrader changes the working directory while it converts
+            # a notebook, and the feedback step it runs asks again from there.
+            _chosen = folder
             return folder
     from autograder.course import UsageError
 
