@@ -45,8 +45,8 @@
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
 #   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
 #   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
-#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
-#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   prints it, with the right answer's (a fingerprint hides the number from reading, not from trying values
+#   in a loop: the hidden tests decide your grade); and a one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
 #   graded, which check every number and try your functions on other data.
 # - A number the notebook prints may be typed to the precision printed; that earns the points.
@@ -119,8 +119,9 @@ print(f"Corpus: {len(summaries)} summaries, {len(references)} references, {paire
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
-# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
-# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
+# can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
+# reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
 from hashlib import sha256
 
 
