@@ -672,7 +672,7 @@ assert abs(float(nb_model)) <= 1 and abs(float(nb_everyone)) <= 1, (
 assert float(nb_model) <= float(np.mean(y_test)) + 1e-9, (
     "Net benefit cannot exceed the share of patients with CAD (all found, no false alarm): check your formula."
 )
-assert fingerprint(nb_everyone, 3) != "81068923bebf", (
+assert abs(float(nb_everyone) - float(np.mean(y_test))) > 0.0005 + 1e-9, (
     "Referring everyone also refers every patient without CAD: subtract their false alarms, weighted by 0.2 / 0.8."
 )
 assert fingerprint(nb_model, 3) != "5c4d0571b752", (
