@@ -452,7 +452,7 @@ print(f"Missed high-need patients, G1 minus G0: label = need {gap_need:+.2f}; la
 """Check the gaps in missed high-need patients, G1 minus G0, for the two labels."""
 assert isinstance(gap_need, float) and isinstance(gap_cost, float), "gap_need and gap_cost should be numbers (floats)."
 assert -1 <= gap_need <= 1 and -1 <= gap_cost <= 1, "A gap between two rates is a fraction between -1 and 1."
-assert fingerprint(gap_cost, 2) != "f4e3df940b00", "The sign is reversed: G1 minus G0."
+assert fingerprint(-gap_cost, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
 assert fingerprint(gap_need, 2) == "a7e46abf1697" and fingerprint(gap_cost, 2) == "0e1a3f942235", (
     "A gap is off: the false-negative rate against TRUE need (high_need), for the patients enrolled, G1 minus G0."
 )
@@ -524,7 +524,7 @@ print(f"Missed hypoxaemia, G1 minus G0: {gap_oximeter:+.2f}")
 """Check the gap in missed hypoxaemia between the groups for the SpO2 rule."""
 assert isinstance(gap_oximeter, float), "gap_oximeter should be a number (a float)."
 assert -1 <= gap_oximeter <= 1, "A gap between two rates is a fraction between -1 and 1."
-assert fingerprint(gap_oximeter, 2) != "f4e3df940b00", "The sign is reversed: G1 minus G0."
+assert fingerprint(-gap_oximeter, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
 assert fingerprint(gap_oximeter, 2) == "0e1a3f942235", (
     "gap_oximeter is off: truth = SaO2 below 88 (from the truth file), flag = SpO2 below 92, G1 minus G0."
 )
