@@ -399,20 +399,28 @@ print(f"Of 100 patients the model flags at your clinic, about {100 * ppv_clinic:
 """Check the PPV of the model at a clinic where 10% of patients have CAD."""
 check_number("ppv_clinic", ppv_clinic, fraction=True)
 sens_ex, spec_ex = float(sens_05), float(spec_05)  # your answers to Question 4
-assert abs(float(ppv_clinic) - sens_ex) > 1e-6, (
+
+
+def ppv_at_ex(prevalence, sens, spec):
+    """The PPV of a test with this sensitivity and specificity at this prevalence (NaN if nobody is flagged)."""
+    flagged = prevalence * sens + (1 - prevalence) * (1 - spec)
+    return prevalence * sens / flagged if flagged else float("nan")
+
+
+assert not abs(float(ppv_clinic) - sens_ex) <= 1e-6, (
     "ppv_clinic equals the sensitivity: PPV is the share of flagged patients who have CAD, TP / (TP + FP)."
 )
-assert abs(float(ppv_clinic) - sens_ex / (sens_ex + 1 - spec_ex)) > 0.005 + 1e-9, (
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.5, sens_ex, spec_ex)) <= 0.005 + 1e-9, (
     "You treated half the patients as having CAD: use the 10% prevalence of your clinic."
 )
 assert fingerprint(ppv_clinic, 2) != "72763677086e", (
     "That is the PPV among the Cleveland test patients, where CAD is far more common: use 10% prevalence."
 )
-assert abs(float(ppv_clinic) - 0.1 * spec_ex / (0.1 * spec_ex + 0.9 * (1 - sens_ex))) > 0.005 + 1e-9, (
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.1, spec_ex, sens_ex)) <= 0.005 + 1e-9, (
     "Sensitivity and specificity are swapped in your PPV: true positives come from sensitivity, "
     "false positives from 1 - specificity."
 )
-assert abs(float(ppv_clinic) - 0.9 * spec_ex / (0.9 * spec_ex + 0.1 * (1 - sens_ex))) > 0.005 + 1e-9, (
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.9, spec_ex, sens_ex)) <= 0.005 + 1e-9, (  # the NPV
     "That is the NPV (patients called negative who are free of CAD): the PPV is about the patients flagged."
 )
 if fingerprint(sens_05, 2) == "ce5d3aa79ae5" and fingerprint(spec_05, 2) == "e2819fbe2222":
