@@ -693,6 +693,11 @@ assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yev[~_w], _after[~_w]
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q9_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 9: a fix while training, and what it changes (2 points)
 #
+# (If the women's false-negative rate of Question 8 is the one printed before the fix, that is no slip:
+# the evaluation half has only ten women with CAD, and the fix tuned on the other half need not change
+# which of them are missed. With so few patients, a fix that holds on the tuning half may not show on the
+# evaluation half, in either direction.)
+#
 # fairlearn's `ExponentiatedGradient` (Agarwal et al. 2018) does not touch the thresholds. It **retrains**
 # the model under the constraint: it fits a series of logistic regressions on the training patients, each
 # with the patients reweighted, and predicts with a randomised mixture of them, chosen so that the
