@@ -41,11 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("assignment", nargs="?", help="a01 or a01_diagnostic_models")
     r.add_argument("--all", action="store_true", help="release every assignment in instructors/assignments/")
     r.add_argument("--notebooks", metavar="DIR", help="where student folders go (default: the repository's notebooks/)")
+    r.add_argument("--no-check", action="store_true",
+                   help="skip running the solution and the blank release against the tests first")
 
     c = sub.add_parser("collect", parents=[common], help="copy submissions into the course root")
     c.add_argument("assignment")
-    c.add_argument("--from", dest="source", metavar="PATH", required=True,
+    c.add_argument("--from", dest="source", metavar="PATH",
                    help="folder of <student_id>/<notebook>.ipynb, or an LMS zip download")
+    c.add_argument("--undo", action="store_true", help="undo the last collect of this assignment")
     c.add_argument("--pattern", help="regex naming student_id (and timestamp) in the file names of another kind of zip")
     c.add_argument("--lms", choices=lms.KINDS, help="the LMS the download comes from, when it cannot be told")
     c.add_argument("--roster", metavar="CSV", help="the LMS's roster export: maps LMS ids to the gradebook's student ids")
@@ -56,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, metavar="N", help="parallel kernels (default: one per core, plus one)")
     g.add_argument("--scheduler", metavar="ADDRESS", help="send the work to an existing Dask cluster (tcp://host:8786)")
     g.add_argument("--force", action="store_true", help="grade every submission again, not only new or changed ones")
+    g.add_argument("--student", action="append", metavar="ID",
+                   help="grade this student again (repeat for several); everyone else's grades stay as they are")
     g.add_argument("--cell-timeout", type=int, default=sandbox.Limits.cell_seconds, metavar="S")
     g.add_argument("--notebook-timeout", type=int, default=sandbox.Limits.notebook_seconds, metavar="S")
     g.add_argument("--memory-mb", type=int, default=sandbox.Limits.memory_mb, metavar="MB")
@@ -107,7 +112,7 @@ def cmd_release(args) -> int:
         raise course.UsageError(f"no notebooks folder at {notebooks}")
     root = course.course_root(args.course_root)
     for a in assignments:
-        target = course.release(a, root, notebooks)
+        target = course.release(a, root, notebooks, check=not args.no_check)
         print(f"released {a.id} -> {target}")
     return 0
 
@@ -119,6 +124,13 @@ def _report_problems(problems) -> None:
 
 def cmd_collect(args) -> int:
     a = course.find_assignment(args.assignment)
+    if args.undo == bool(args.source):
+        raise course.UsageError("give --from PATH to collect, or --undo to undo the last collect")
+    if args.undo:
+        root = course.course_root(args.course_root)
+        undone = grading.undo_collect(a, root)
+        print(f"undid the last collect of {a.id}: {len(undone)} submissions put back as they were")
+        return 0
     source = Path(args.source).resolve()
     if not source.exists():
         raise course.UsageError(f"no submissions at {source}")
@@ -129,7 +141,7 @@ def cmd_collect(args) -> int:
         return _collect_lms(a, course.course_root(args.course_root), source, args.lms, roster)
     root = course.course_root(args.course_root)
     placed, problems = grading.collect(a, root, source, args.pattern)
-    print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'}")
+    print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'} (undo: autograder collect {a.id[:3]} --undo)")
     _report_problems(problems)
     return 2 if problems else 0
 
@@ -166,8 +178,9 @@ def cmd_grade(args) -> int:
         _, problems = grading.collect(a, root, source)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)
     results = grading.grade(a, root, workers=args.workers, scheduler=args.scheduler, force=args.force, limits=limits,
-                            isolation=args.sandbox, progress=_progress(f"grading {a.id}"))
-    results = sorted(results + problems, key=lambda r: r.student)
+                            isolation=args.sandbox, progress=_progress(f"grading {a.id}"), only=args.student)
+    listed = {r.student for r in results}
+    results = sorted(results + [r for r in problems if r.student not in listed], key=lambda r: r.student)
     out = Path(args.out).resolve() if args.out else root / "grades" / f"{a.id}.csv"
     grading.write_csv(a, results, out)
     print(grading.table(results))

@@ -69,8 +69,82 @@ def find_assignment(name: str) -> Assignment:
     raise UsageError(f"unknown assignment {name!r}; the assignments are: {names}")
 
 
+HEADER = re.compile(r"^# %%.*?\bnbgrader=(\{.*?\})(?:\s+\w+=\{|\s*$)")
+MARKERS = ("SOLUTION", "HIDDEN TESTS")
+
+
+def check_master(a: Assignment) -> None:
+    """Refuse a master nbgrader would choke on, naming the cell and the cause in one line."""
+    import json
+
+    text = a.master.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("# %%") and "nbgrader=" in line:
+            m = HEADER.match(line)
+            try:
+                json.loads(m[1] if m else line.split("nbgrader=", 1)[1])
+            except (ValueError, TypeError) as exc:
+                raise UsageError(f"{a.master.name} line {number}: the cell's nbgrader metadata is not valid JSON ({exc})") from None
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(to_notebook(text).cells):
+        meta = cell.metadata.get("nbgrader")
+        name = (meta or {}).get("grade_id") or f"cell {index + 1}"
+        if meta is not None:
+            if not isinstance(meta, dict) or "grade_id" not in meta:
+                raise UsageError(f"{a.master.name}, cell {index + 1}: nbgrader metadata without a grade_id")
+            if name in seen:
+                raise UsageError(f"{a.master.name}: question id {name!r} is used twice (cells {seen[name]} and {index + 1})")
+            seen[name] = index + 1
+            if meta.get("grade") and not isinstance(meta.get("points"), (int, float)):
+                raise UsageError(f"{a.master.name}, {name}: a graded cell needs its points (\"points\": 2)")
+        for kind in MARKERS:
+            begins = len(re.findall(rf"^[ \t#]*### BEGIN {kind}\b", cell.source, re.M))
+            ends = len(re.findall(rf"^[ \t#]*### END {kind}\b", cell.source, re.M))
+            if begins != ends:
+                missing = "END" if begins > ends else "BEGIN"
+                raise UsageError(f"{a.master.name}, {name}: ### BEGIN {kind} and ### END {kind} do not pair up "
+                                 f"(a ### {missing} {kind} is missing)")
+
+
+def check_runs(a: Assignment, root: Path) -> None:
+    """Refuse a master whose solution fails one of its tests, or whose blank release passes one.
+
+    Runs ``source/`` (the solutions) and ``release/`` (what students get) of the course root, each on a
+    fresh kernel in a scratch folder with the assignment's data."""
+    import tempfile
+
+    from nbclient import NotebookClient
+
+    from autograder import sandbox
+
+    def run(path: Path) -> nbformat.NotebookNode:
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory() as scratch:
+            for name in a.data:
+                shutil.copy2(root / "source" / a.id / name, scratch)
+            NotebookClient(nb, timeout=sandbox.Limits.cell_seconds, kernel_name="python3", allow_errors=True,
+                           resources={"metadata": {"path": scratch}}).execute()
+        return nb
+
+    def failures(nb):
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and meta.get("grade"):
+                errors = [o for o in cell.outputs if o.output_type == "error"]
+                yield meta["grade_id"], (f"{errors[0].ename}: {str(errors[0].evalue).strip().splitlines()[0][:150] if str(errors[0].evalue).strip() else ''}" if errors else None)
+
+    for gid, error in failures(run(root / "source" / a.id / a.notebook_name)):
+        if error:
+            raise UsageError(f"{a.master.name}, {gid}: the solution fails this test ({error}); nothing was released")
+    for gid, error in failures(run(root / "release" / a.id / a.notebook_name)):
+        if error is None:
+            raise UsageError(f"{a.master.name}, {gid}: the blank release passes this test, so it scores points "
+                             "for no work; nothing was released")
+
+
 def master_notebook(a: Assignment) -> nbformat.NotebookNode:
     """The master as a notebook; a graded cell's id is its grade_id, so nbgrader's and git's views agree."""
+    check_master(a)
     nb = to_notebook(a.master.read_text(encoding="utf-8"))
     for cell in nb.cells:
         cell["id"] = cell.metadata.get("nbgrader", {}).get("grade_id", cell["id"])
@@ -80,42 +154,138 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
 def course_root(path: str | os.PathLike | None = None) -> Path:
     root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or repo() / "course").resolve()
     root.mkdir(parents=True, exist_ok=True)
-    config = root / "nbgrader_config.py"
-    config.write_text(NBGRADER_CONFIG.format(root=str(root)), encoding="utf-8")
+    (root / "exchange").mkdir(exist_ok=True)  # nbgrader's exchange for this course only (Exchange.root)
+    write_config(root)
     return root
 
 
-# Written into every course root. Timeouts and limits are per cell; the sandbox adds per-notebook limits
-# on top.
-NBGRADER_CONFIG = """\
-# Written by `autograder`; regenerated on every run, so edit autograder/course.py instead.
-c = get_config()
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "clinical-ai-course-kit"
-c.Execute.timeout = 60
-c.Execute.kernel_name = "python3"
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-c.OverwriteCells.add_missing_cells = True
-"""
+# ---------------------------------------------------------------- nbgrader's configuration, built once
+
+YOURS = "# ---- Your own nbgrader settings go below this line: autograder keeps them and uses them too. ----"
+FEEDBACK_PREPROCESSORS = [  # formgrader's Generate Feedback button and `nbgrader generate_feedback` use these too
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback.SafeFeedback",  # one-line errors, no traceback, master's hidden lines redacted
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
 
 
-def base_config(root: Path):
-    """nbgrader's configuration for this course root (the same as the nbgrader_config.py written there)."""
+def course_settings(path: Path | None = None) -> dict:
+    """``instructors/course.toml``: due dates per assignment and the late-submission policy."""
+    import tomllib
+
+    # due dates and the late policy: instructors/course.toml of the course repository, or $AUTOGRADER_COURSE_FILE
+    path = path or Path(os.environ.get("AUTOGRADER_COURSE_FILE") or repo() / "instructors" / "course.toml")
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path.name}: {exc}") from None
+
+
+def due_date(a: Assignment, settings: dict | None = None):
+    """The assignment's due date from course.toml as naive UTC (nbgrader's convention), or None."""
+    from datetime import datetime, timezone
+
+    due = (settings if settings is not None else course_settings()).get("due", {}).get(a.id)
+    if due is None:
+        return None
+    if isinstance(due, str):
+        try:
+            due = datetime.fromisoformat(due)
+        except ValueError:
+            raise UsageError(f"course.toml: the due date of {a.id} ({due!r}) is not a date like 2027-02-01T17:00:00Z") from None
+    if not isinstance(due, datetime):
+        raise UsageError(f"course.toml: the due date of {a.id} needs a time and a zone, like 2027-02-01T17:00:00Z")
+    if due.tzinfo is None:
+        raise UsageError(f"course.toml: the due date of {a.id} needs a time zone, like 2027-02-01T17:00:00Z")
+    return due.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def set_due_date(a: Assignment, root: Path) -> None:
+    """The gradebook's due date for ``a`` from course.toml (nbgrader computes lateness and penalties from it)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(a.id, duedate=due_date(a))
+
+
+def _own_settings(root: Path) -> str:
+    """What the instructor wrote below the marker line of the course root's nbgrader_config.py."""
+    config = root / "nbgrader_config.py"
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    return text.split(YOURS, 1)[1].strip("\n") if YOURS in text else ""
+
+
+def base_config(root: Path, *, own: bool = True):
+    """nbgrader's configuration for this course root: the one source of nbgrader_config.py there too.
+
+    ``own``: with the instructor's own settings from below the marker line of that file (they win).
+    """
     # nbgrader runs the `alembic` command when it first creates a gradebook: it must be on PATH.
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     from traitlets.config import Config
 
+    from autograder import sandbox
+
     cfg = Config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.course_id = "clinical-ai-course-kit"
-    cfg.Execute.timeout = 60
+    cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
+    cfg.Execute.timeout = sandbox.Limits.cell_seconds
     cfg.Execute.kernel_name = "python3"
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     cfg.OverwriteCells.add_missing_cells = True
-    cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
+    cfg.GenerateFeedback.preprocessors = list(FEEDBACK_PREPROCESSORS)
+    cfg.HTMLExporter.extra_template_basedirs = [str(Path(__file__).parent / "templates"), _nbgrader_templates()]
+    late = course_settings().get("late", {})
+    if late:
+        cfg.AssignLatePenalties.plugin_class = "autograder.late.LatePenalty"
+        cfg.LatePenalty.penalty_method = late.get("method", "none")
+        cfg.LatePenalty.points_per_day = float(late.get("points_per_day", 0))
+    mine_text = _own_settings(root) if own else ""
+    if mine_text.strip():
+        mine = Config()
+        try:
+            exec(compile(mine_text, str(root / "nbgrader_config.py"), "exec"), {"c": mine, "get_config": lambda: mine})
+        except Exception as exc:  # the instructor's own Python: say where, in one line
+            raise UsageError(f"{root / 'nbgrader_config.py'}: your settings fail: {type(exc).__name__}: {exc}") from None
+        cfg.merge(mine)
+        cfg.CourseDirectory.root, cfg.Exchange.root = str(root), str(root / "exchange")
     return cfg
+
+
+def _nbgrader_templates() -> str:
+    import nbgrader
+
+    return str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
+
+
+def config_text(cfg) -> str:
+    """The nbgrader_config.py that says exactly what ``cfg`` says."""
+    lines = ["# Written by `autograder` from the configuration it uses itself, on every run: plain `nbgrader`",
+             "# commands and formgrader started in this folder see the same course, exchange and gradebook.",
+             "# Due dates and the late policy: instructors/course.toml. Anything else: below the last line.",
+             "c = get_config()"]
+    for section in sorted(cfg):
+        for key, value in sorted(cfg[section].items()):
+            lines.append(f"c.{section}.{key} = {value!r}")
+    return "\n".join(lines) + "\n\n" + YOURS + "\n"
+
+
+def write_config(root: Path) -> Path:
+    """(Re)write ``<root>/nbgrader_config.py`` from :func:`base_config`, keeping the instructor's own lines."""
+    own = _own_settings(root)
+    base_config(root)  # the instructor's lines must run before they are kept
+    cfg = base_config(root, own=False)
+    path = root / "nbgrader_config.py"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(config_text(cfg) + (own + "\n" if own else ""), encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def nbgrader_api(root: Path):
@@ -150,13 +320,18 @@ def normalise_student_notebook(path: Path) -> str:
     return render(nb)
 
 
-def release(a: Assignment, root: Path, notebooks: Path) -> Path:
-    """Generate the student version with nbgrader and copy it to ``notebooks/``. Returns that folder."""
+def release(a: Assignment, root: Path, notebooks: Path, *, check: bool = False) -> Path:
+    """Generate the student version with nbgrader and copy it to ``notebooks/``. Returns that folder.
+
+    ``check``: first run the solution and the blank release against the tests (:func:`check_runs`)."""
     write_source(a, root)
     api = nbgrader_api(root)
-    result = api.generate_assignment(a.id, force=True, create=True)
-    if not result["success"]:
-        raise RuntimeError(f"nbgrader could not generate {a.id}:\n{result['error'] or result['log']}")
+    from autograder.grading import generate
+
+    generate(a, root, api)
+    if check:
+        check_runs(a, root)
+    set_due_date(a, root)
     released = root / "release" / a.id
     target = a.student_dir(notebooks)
     staging = target.with_name(target.name + ".tmp")
@@ -173,6 +348,12 @@ def release(a: Assignment, root: Path, notebooks: Path) -> Path:
         shutil.rmtree(target)
     staging.rename(target)
     return target
+
+
+def _failure_line(result: dict) -> str:
+    lines = (result.get("error") or result.get("log") or "no message").strip().splitlines()
+    errors = [line for line in lines if "Error" in line or "ERROR" in line]
+    return (errors or lines)[-1].strip()[:200]
 
 
 def existing_root(path: str | os.PathLike | None = None) -> Path:

@@ -27,13 +27,17 @@ NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_na
 
 
 def export(root: Path, out: Path) -> int:
-    """nbgrader's export columns, plus one column per autograded question (``<assignment>:<grade_id>``)."""
+    """nbgrader's export columns, lateness in hours, then one column per question (``<assignment>:<grade_id>``).
+
+    Written answers have their column too: the hand score once graded, blank while it still needs grading
+    (nbgrader's ``score`` counts hand-graded points already, less the late penalty)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     rows, questions = [], []
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         for assignment in gb.assignments:
             names = sorted({g.name for nb in assignment.notebooks for g in nb.grade_cells if g.cell_type == "code"})
+            names += sorted({g.name for nb in assignment.notebooks for g in nb.grade_cells if g.cell_type == "markdown"})
             questions += [f"{assignment.name}:{n}" for n in names]
             for student in gb.students:
                 row = {"assignment": assignment.name, "duedate": assignment.duedate or "", "student_id": student.id,
@@ -44,16 +48,17 @@ def export(root: Path, out: Path) -> int:
                     row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0, max_score=assignment.max_score)
                 else:
                     row.update(timestamp=sub.timestamp or "", raw_score=sub.score, late_submission_penalty=sub.late_submission_penalty,
-                               score=sub.score - sub.late_submission_penalty, max_score=sub.max_score)
+                               score=sub.score - sub.late_submission_penalty, max_score=sub.max_score,
+                               hours_late=round(sub.total_seconds_late / 3600, 1))
                     for nb in sub.notebooks:
                         for g in nb.grades:
-                            if g.cell.cell_type == "code":
+                            if g.cell.cell_type == "code" or not g.needs_manual_grade:
                                 row[f"{assignment.name}:{g.name}"] = g.score
                 rows.append(row)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=NBGRADER_COLUMNS + questions, restval="")
+        w = csv.DictWriter(fh, fieldnames=NBGRADER_COLUMNS + ["hours_late"] + questions, restval="")
         w.writeheader()
         w.writerows(rows)
     tmp.replace(out)
@@ -185,11 +190,19 @@ def _load_results(a: Assignment, root: Path) -> list[Result]:
     results = []
     for state in sorted((root / "grading-state" / a.id).glob("*.json")):
         saved = json.loads(state.read_text())
-        if saved["status"] == "graded":
+        if saved["status"] == "graded" and (root / "submitted" / state.stem / a.id).is_dir():
             results.append(scores(a, root, state.stem))
         else:
-            results.append(Result(state.stem, saved["status"], saved.get("detail", "")))
+            results.append(Result(state.stem, saved["status"] if saved["status"] != "graded" else "missing", saved.get("detail", "")))
     return results
+
+
+def _hand(r: Result) -> str:
+    if not r.manual:
+        return "no written answer"
+    if r.to_grade_by_hand:
+        return f"written answers to grade by hand ({', '.join(r.to_grade_by_hand)})"
+    return f"{sum(v or 0 for v in r.manual.values()):g}/{r.manual_max:g} by hand"
 
 
 def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path:
@@ -241,11 +254,14 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
             plans.append(f"<li><strong>{html.escape(r.student)}</strong>: not graded ({html.escape(r.status)}: {html.escape(r.detail)})</li>")
             continue
         plan = study_plan(r, tags, a.sections)
+        standing = f"{r.score:g}/{r.max_score:g} autograded; {_hand(r)}; total {r.total:g}/{r.max_score + r.manual_max:g}"
+        if r.late_penalty:
+            standing += f", late {r.seconds_late / 3600:.1f} h (-{r.late_penalty:g})"
         if not plan:
-            plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({r.score:g}/{r.max_score:g}): every autograded objective met.</li>")
+            plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({standing}): every autograded objective met.</li>")
             continue
         steps = "".join(study_step(o, page, qs_, texts.get(o, ""), link, base) for o, page, qs_ in plan)
-        plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({r.score:g}/{r.max_score:g})<ul>{steps}</ul></li>")
+        plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({standing})<ul>{steps}</ul></li>")
     mean, median = float(np.mean(totals)), float(np.median(totals))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(a.title)}: class report</title>
@@ -253,7 +269,8 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
 td,th{{border:1px solid #999;padding:.2em .6em;text-align:left}}</style></head><body><main>
 <h1>{html.escape(a.title)}: class report</h1>
 <p>{len(graded)} submissions graded, {len(results) - len(graded)} not graded. Autograded score: mean {mean:.1f},
-median {median:g} of {maximum:g}. Written answers are not included until graded by hand.</p>
+median {median:g} of {maximum:g}. Written answers graded by hand so far: {sum(v is not None for r in graded for v in r.manual.values())}
+of {sum(len(r.manual) for r in graded)}; each student's total below counts them (and any late penalty).</p>
 <h2>Score distribution</h2>{_img(hist, f"Histogram of autograded scores out of {maximum:g}; mean {mean:.1f}, median {median:g}.")}
 <h2>Item analysis</h2>
 {_img(_figure(draw_items), "Bar chart per question of difficulty (share of points earned) and discrimination (item-rest correlation).")}

@@ -122,10 +122,11 @@ def test_a_rerun_grades_only_what_changed(a01_class, tmp_path):
     run, rows, _ = a01_class
     root = Path(next(line for line in run.stdout.splitlines() if line.startswith("grades written to")).split(" to ")[1]).parent.parent
     again = subprocess.run([AUTOGRADER, "grade", "a01", "--course-root", str(root)], capture_output=True, text=True, timeout=600)
-    assert again.returncode == 0
+    assert again.returncode == 2, again.stderr  # the malformed submission is still not graded, and still listed
     assert "0/" not in again.stderr.split("grading")[0]
+    assert "malformed not graded: a01_diagnostic_models.ipynb is not a readable notebook" in again.stderr
     rerun = {r["student_id"]: r for r in csv.DictReader((root / "grades" / "a01_diagnostic_models.csv").open())}
-    assert {s: r["autograded_score"] for s, r in rerun.items()} == {s: r["autograded_score"] for s, r in rows.items() if r["status"] == "graded"}
+    assert {s: (r["status"], r["autograded_score"]) for s, r in rerun.items()} == {s: (r["status"], r["autograded_score"]) for s, r in rows.items()}
 
 
 OTHER = [a.id for a in course.all_assignments() if a.id != "a01_diagnostic_models"]

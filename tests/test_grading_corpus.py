@@ -332,8 +332,8 @@ def test_feedback_has_no_hidden_test_or_solution_the_student_did_not_write(grade
     assert find_leaks(files, hidden) == []
     untouched = (root / "feedback" / "untouched" / A01.id / f"{A01.id}.html").read_text()
     assert find_leaks([root / "feedback" / "untouched" / A01.id / f"{A01.id}.html"], secret_lines(A01)) == []
-    assert "0 / 17" in untouched and "Score for q1_tests: 0 / 2 points" in untouched
-    assert "Traceback" not in untouched and "NotImplementedError" in untouched
+    assert "(Score: 0.0 / 22.0)" in untouched and "Score: 0.0 / 2.0" in untouched  # nbgrader's page: autograded + written
+    assert "Traceback (most recent call last)" not in untouched and "NotImplementedError" in untouched
     edited = (root / "feedback" / "edited_test_cell" / A01.id / f"{A01.id}.html").read_text()
     assert "most positive calls come from the many patients without disease" in edited  # the visible message teaches
 
