@@ -62,7 +62,8 @@ A01 = [
     ("q4_answer", 'sens_05, spec_05 = (100 * v for v in sens_spec(confusion_counts(y_test, risk >= 0.5)))', "percentages"),
     ("q4_answer", 'sens_05, spec_05 = sens_spec(confusion_counts(y_test, risk >= 0.3))', "the wrong threshold"),
     # Q5: PPV at the clinic
-    ("q5_answer", 'ppv_clinic = float(sens_05)  # forgot the prevalence', "prevalence forgotten"),
+    ("q5_answer", 'ppv_clinic = float(sens_05)', "PPV confused with sensitivity"),
+    ("q5_answer", 'ppv_clinic = sens_05 / (sens_05 + 1 - spec_05)', "prevalence forgotten (taken as 50%)"),
     ("q5_answer", 'ppv_clinic = 0.1 * spec_05 / (0.1 * spec_05 + 0.9 * (1 - sens_05))', "sensitivity and specificity swapped"),
     ("q5_answer", 'c = confusion_counts(y_test, risk >= 0.5)\nppv_clinic = c["TP"] / (c["TP"] + c["FP"])',
      "the PPV at Cleveland's prevalence"),

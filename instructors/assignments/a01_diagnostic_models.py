@@ -41,13 +41,15 @@
 #   the written-answer cell. Do not rename the variables and functions you are asked to create.
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
 #   a message tells you what to look at.
-# - **What the checks you can see cover.** Each one checks every part of its answer: a function on a small
-#   example of its own, a number about Mrs K.'s model against a fingerprint of the right answer (so the
-#   answer is never written in this notebook). A silent check means that answer is right, and it names the
-#   usual slips (a wrong denominator, sensitivity and specificity swapped, a percentage for a fraction,
-#   0/1 calls where risks are asked, the prevalence forgotten) when it sees one. Your grade also comes from
-#   **hidden tests**, run when your work is graded: they try your functions on other patients, and they judge
-#   a later answer on your own earlier ones, so one slip costs you points once.
+# - **What the checks you can see cover.** Each one checks the parts of its answer it can see: a function
+#   on a small example of its own, a number about Mrs K.'s model against a "fingerprint" of the right answer
+#   (the number, rounded as the notebook prints it, scrambled). A fingerprint hides the number from reading,
+#   not from trying values in a loop: the checks are there to help you find your slips, and the hidden tests
+#   decide your grade. A silent check means the parts it can see are right; the hidden tests also try your
+#   functions on other patients. A check names the usual slips (a wrong denominator, sensitivity and
+#   specificity swapped, a percentage for a fraction, 0/1 calls where risks are asked, the prevalence
+#   forgotten) when it sees one. The **hidden tests** run when your work is graded: they judge a later answer
+#   on your own earlier ones, so one slip costs you points once.
 # - **Compute or type?** Each question says so. Where you may type a number, type it as the notebook prints
 #   it (e.g. 0.88): that precision is enough for full marks.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
@@ -98,8 +100,9 @@ print(f"{len(y_test)} test patients, {y_test.sum()} with CAD (prevalence {y_test
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
-# compares a "fingerprint" of your number, rounded as the notebook prints it, with the right answer's:
-# it can say "right" or "not yet" without the right number being written anywhere in this notebook.
+# compares a "fingerprint" of your number, rounded as the notebook prints it, with the right answer's: it
+# can say "right" or "not yet" without printing the right number. A fingerprint hides a number from
+# reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
 from hashlib import sha256
 
 
@@ -330,7 +333,7 @@ check_number("spec_05", spec_05, fraction=True)
 assert not (fingerprint(sens_05, 2) == "e2819fbe2222" and fingerprint(spec_05, 2) == "ce5d3aa79ae5"), (
     "sens_05 and spec_05 are swapped: sens_spec returns sensitivity first."
 )
-assert fingerprint(sens_05, 2) != "a30a043314fa", (
+assert fingerprint(1 - float(sens_05), 2) != "ce5d3aa79ae5", (
     "sens_05 is 1 - sensitivity: a patient is called positive when risk >= 0.5, not below."
 )
 try:  # what your own functions of Questions 1 and 2 give here
@@ -395,19 +398,29 @@ print(f"Of 100 patients the model flags at your clinic, about {100 * ppv_clinic:
 # %% nbgrader={"grade": true, "grade_id": "q5_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.3"}
 """Check the PPV of the model at a clinic where 10% of patients have CAD."""
 check_number("ppv_clinic", ppv_clinic, fraction=True)
-assert abs(float(ppv_clinic) - float(sens_05)) > 1e-6, (
-    "ppv_clinic equals the sensitivity: the prevalence is forgotten. At a prevalence as low as 10%, most "
-    "positive calls come from the many patients without disease: count true and false positives among 1,000 "
-    "clinic patients, 100 of whom have CAD."
+sens_ex, spec_ex = float(sens_05), float(spec_05)  # your answers to Question 4
+
+
+def ppv_at_ex(prevalence, sens, spec):
+    """The PPV of a test with this sensitivity and specificity at this prevalence (NaN if nobody is flagged)."""
+    flagged = prevalence * sens + (1 - prevalence) * (1 - spec)
+    return prevalence * sens / flagged if flagged else float("nan")
+
+
+assert not abs(float(ppv_clinic) - sens_ex) <= 1e-6, (
+    "ppv_clinic equals the sensitivity: PPV is the share of flagged patients who have CAD, TP / (TP + FP)."
+)
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.5, sens_ex, spec_ex)) <= 0.005 + 1e-9, (
+    "You treated half the patients as having CAD: use the 10% prevalence of your clinic."
 )
 assert fingerprint(ppv_clinic, 2) != "72763677086e", (
     "That is the PPV among the Cleveland test patients, where CAD is far more common: use 10% prevalence."
 )
-assert fingerprint(ppv_clinic, 2) != "76a5b6c6329b", (
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.1, spec_ex, sens_ex)) <= 0.005 + 1e-9, (
     "Sensitivity and specificity are swapped in your PPV: true positives come from sensitivity, "
     "false positives from 1 - specificity."
 )
-assert fingerprint(ppv_clinic, 2) != "bee67f046e2f", (
+assert not abs(float(ppv_clinic) - ppv_at_ex(0.9, spec_ex, sens_ex)) <= 0.005 + 1e-9, (  # the NPV
     "That is the NPV (patients called negative who are free of CAD): the PPV is about the patients flagged."
 )
 if fingerprint(sens_05, 2) == "ce5d3aa79ae5" and fingerprint(spec_05, 2) == "e2819fbe2222":
@@ -454,8 +467,8 @@ assert 0 <= float(missed_per_1000) <= 100, (
 assert fingerprint(missed_per_1000, 0) != "b7a56873cd77", (
     "That is the number missed at a threshold of 0.5: the cardiologists ask about 0.3 (risk >= 0.3)."
 )
-assert fingerprint(missed_per_1000, 0) != "6b86b273ff34", "Per 1,000 patients, not per 100."
-assert fingerprint(missed_per_1000, 0) != "434c9b5ae514", (
+assert fingerprint(10 * float(missed_per_1000), 0) != "8527a891e224", "Per 1,000 patients, not per 100."
+assert fingerprint(100 - float(missed_per_1000), 0) != "8527a891e224", (
     "That is the number FOUND: missed patients are the share called negative, 1 - sensitivity."
 )
 try:  # what your own functions of Questions 1 and 2 give at 0.3
@@ -667,7 +680,7 @@ assert abs(float(nb_model)) <= 1 and abs(float(nb_everyone)) <= 1, (
 assert float(nb_model) <= float(np.mean(y_test)) + 1e-9, (
     "Net benefit cannot exceed the share of patients with CAD (all found, no false alarm): check your formula."
 )
-assert fingerprint(nb_everyone, 3) != "81068923bebf", (
+assert abs(float(nb_everyone) - float(np.mean(y_test))) > 0.0005 + 1e-9, (
     "Referring everyone also refers every patient without CAD: subtract their false alarms, weighted by 0.2 / 0.8."
 )
 assert fingerprint(nb_model, 3) != "5c4d0571b752", (

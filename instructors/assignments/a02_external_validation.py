@@ -47,8 +47,8 @@
 # - After each answer, run the test cell below it. **What the visible checks cover:** that each answer has
 #   the right type, keys and range; your Cleveland entries (a public worked example, whose right values
 #   follow from the same code as the others); most of your VA answers, by comparing a "fingerprint" of your
-#   number, rounded as the notebook prints it, with the right answer's (so the right answer is written
-#   nowhere in this notebook); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
+#   number, rounded as the notebook prints it, with the right answer's (a fingerprint hides the number from
+#   reading, not from trying values in a loop: the hidden tests decide your grade); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
 #   fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls, the prevalence
 #   forgotten, false positives not weighted). A silent test cell means the visible checks passed. Your grade
 #   also comes from **hidden tests**, run when your work is graded: they check every hospital's numbers, and
@@ -120,8 +120,9 @@ print(f"VA halves: {len(va_update)} to update on, {len(va_check)} to check on.")
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
-# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
-# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
+# can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
+# reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
 from hashlib import sha256
 
 
@@ -757,10 +758,10 @@ assert all(float(v) <= _prev + 1e-9 for v in net_benefit_20.values()), (
 assert float(net_benefit_20["treat all"]) < _prev - 1e-6, (
     "Referring everyone also refers every patient without CAD: their weighted harm must be subtracted."
 )
-assert fingerprint(net_benefit_20["treat all"], 3) != "6a6b588ef05e", (
+assert abs(float(net_benefit_20["treat all"]) - (2 * _prev - 1)) > 0.0005 + 1e-9, (
     "Your false positives are not weighted: multiply them by pt / (1 - pt) = 0.2 / 0.8."
 )
-assert fingerprint(net_benefit_20["treat all"], 3) != "1ef3b92a991c", (
+assert abs(float(net_benefit_20["treat all"]) - (_prev - (1 - _prev) * 0.2)) > 0.0005 + 1e-9, (
     "The weight of a false positive is the threshold's odds, pt / (1 - pt), not pt itself."
 )
 for _k in ["treat all", "model", "recalibrated"]:

@@ -38,11 +38,12 @@
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
 #   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
 #   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
-#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
-#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   prints it, with the right answer's (a fingerprint hides the number from reading, not from trying values
+#   in a loop: the hidden tests decide your grade); and a one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
 #   graded, which check every number and try your functions on other data.
-# - A number the notebook prints may be typed to the precision printed; that earns the points.
+# - A number the notebook prints may be typed to the precision printed, unless its question says *compute*;
+#   that earns the points.
 # - Keep `heart_disease.csv` and `breast_cancer.csv` in the same folder as this notebook (download them
 #   from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
@@ -101,8 +102,9 @@ print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
-# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
-# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
+# can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
+# reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
 from hashlib import sha256
 
 
@@ -161,13 +163,13 @@ assert isinstance(or_exercise_angina, float) and isinstance(or_heart_rate_10, fl
 assert or_exercise_angina > 0 and or_heart_rate_10 > 0, (
     "An odds ratio is never negative: did you store a coefficient (a log odds ratio) instead of exp(...)?"
 )
-assert fingerprint(or_exercise_angina, 2) != "6fc7a7dec4a0", (
+assert fingerprint(np.exp(or_exercise_angina), 2) != "199a20603ed1", (
     "or_exercise_angina is the coefficient itself (a log odds ratio): take np.exp(...) of it."
 )
 assert fingerprint(or_exercise_angina, 2) == "199a20603ed1", (
     "or_exercise_angina is off: exp of the exercise_angina coefficient."
 )
-assert fingerprint(or_heart_rate_10, 2) != "b8cbc3894837", (
+assert fingerprint(or_heart_rate_10 ** 10, 2) != "1d464f4ecc27", (
     "That is the odds ratio per ONE beat per minute: for 10 beats, exp(10 x coefficient)."
 )
 assert fingerprint(or_heart_rate_10, 2) == "1d464f4ecc27", (
@@ -331,7 +333,8 @@ assert shap_top == _X.columns[int(_np.argmax(_ref))], "shap_top is not the input
 # - `ms_s_shap`: her SHAP values for the probability of CAD, as a pandas Series indexed by the column names;
 # - `ms_s_top_up`: the name of the input that pushed **her** score **up** the most (a string).
 #
-# The base value plus her SHAP values must add up to her score (the forest's prediction): the test cell checks that.
+# The base value plus her SHAP values must add up to her score (the forest's prediction): the test cell checks
+# that, to six decimals. So compute all three (a base value typed as printed would not add up).
 
 # %% nbgrader={"grade": false, "grade_id": "q4_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -439,10 +442,11 @@ assert or_radius_alone > 1, (
     "Without its twins, bigger nuclei should raise the odds of cancer: check the columns you passed."
 )
 assert fingerprint(or_radius_alone, 2) == "02de259729cb", (
-    "or_radius_alone is off: or_per_sd(['mean_radius'] + others)['mean_radius'], an odds ratio (not its log)."
+    "or_radius_alone is off: use the model with the radius and the three other inputs only, and give the "
+    "odds ratio (not its log)."
 )
 assert fingerprint(or_radius_with_twins, 2) == "561b2814d3c0", (
-    "or_radius_with_twins is off: or_per_sd(sizes + others)['mean_radius'], with all six inputs."
+    "or_radius_with_twins is off: use the model with all six inputs (the radius, its two twins and the three others)."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -464,10 +468,11 @@ def _or(cols):
     return float(_np.exp(_fit.coef_[0][0]))
 
 
-assert abs(float(or_radius_alone) / _or(["mean_radius"] + _six[3:]) - 1) < 1e-4, (
+# typed as printed (3 significant figures) is accepted: relative error up to 0.005
+assert abs(float(or_radius_alone) / _or(["mean_radius"] + _six[3:]) - 1) <= 0.005 + 1e-9, (
     "or_radius_alone is not the radius's odds ratio in the model with the radius and the three other inputs."
 )
-assert float(or_radius_with_twins) > 0 and abs(_np.log(float(or_radius_with_twins)) - _np.log(_or(_six))) < 1e-3, (
+assert abs(float(or_radius_with_twins) / _or(_six) - 1) <= 0.005 + 1e-9, (
     "or_radius_with_twins is not the radius's odds ratio in the model with all six inputs."
 )
 ### END HIDDEN TESTS
@@ -519,7 +524,7 @@ assert fall_sizes > fall_radius, (
 )
 assert isinstance(trust, str) and trust.strip().upper() in {"A", "B", "C"}, "trust should be \"A\", \"B\" or \"C\"."
 assert fingerprint(fall_sizes, 3) == "253d0775efff", (
-    "fall_sizes is off: shuffle the three size columns TOGETHER in one call, shuffle_fall(sizes)."
+    "fall_sizes is off: shuffle the three size columns TOGETHER, in one call (not one at a time)."
 )
 assert fingerprint(trust.strip().upper()) == "6b23c0d5f35d", (
     "Not that statement: with near-twins, one measurement's importance or odds ratio cannot be read on its own."
@@ -709,7 +714,7 @@ assert cal_slope > 0, (
     "A model that ranks patients better than chance has a positive calibration slope: did you regress on "
     "the logit of the scores, log(p / (1 - p))?"
 )
-assert fingerprint(oe_ratio, 2) != "bf5fac6e3a72", "Your ratio is upside down: observed cases on top, summed scores below."
+assert fingerprint(1 / oe_ratio, 2) != "dd024733e8e4", "Your ratio is upside down: observed cases on top, summed scores below."
 assert fingerprint(oe_ratio, 2) == "dd024733e8e4", "oe_ratio is off: test patients with CAD / sum of their scores."
 assert fingerprint(cal_slope, 2) == "c63c003345e8", (
     "cal_slope is off: an unpenalised logistic regression (C=np.inf) of y_test on log(p / (1 - p))."

@@ -45,11 +45,12 @@
 # - After each answer, run the test cell below it. A silent test cell means the checks you can see passed;
 #   a message tells you what to look at. **What the visible checks cover:** the type, keys and range of
 #   every answer; for most numbers, a comparison of a "fingerprint" of your answer, rounded as the notebook
-#   prints it, with the right answer's (so the right answer is written nowhere in this notebook); and a
-#   one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
+#   prints it, with the right answer's (a fingerprint hides the number from reading, not from trying values
+#   in a loop: the hidden tests decide your grade); and a one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
 #   graded, which check every number and try your functions on other data.
-# - A number the notebook prints may be typed to the precision printed; that earns the points.
+# - A number the notebook prints may be typed to the precision printed, unless its question says *compute*;
+#   that earns the points.
 # - Keep the six `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
@@ -119,8 +120,9 @@ print(f"Corpus: {len(summaries)} summaries, {len(references)} references, {paire
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check
-# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's:
-# it can say "right" or "not yet" without the right answer being written anywhere in this notebook.
+# compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
+# can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
+# reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
 from hashlib import sha256
 
 
@@ -175,10 +177,10 @@ assert fingerprint(esm_sensitivity, 2) == "5547bf1b31f8", (
 assert fingerprint(esm_ppv, 2) == "4469f737b2dd", "esm_ppv is off: patients with sepsis who were alerted / all alerts."
 ### BEGIN HIDDEN TESTS
 _tp = 2552 - 1709
-assert abs(float(esm_sensitivity) - _tp / 2552) < 0.005, (
+assert abs(float(esm_sensitivity) - _tp / 2552) <= 0.005 + 1e-9, (
     "esm_sensitivity is off: the patients with sepsis who were alerted are those with sepsis minus those missed."
 )
-assert abs(float(esm_ppv) - _tp / 6971) < 0.005, "esm_ppv is off: of all alerts, the share that were sepsis."
+assert abs(float(esm_ppv) - _tp / 6971) <= 0.005 + 1e-9, "esm_ppv is off: of all alerts, the share that were sepsis."
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q2_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -204,15 +206,15 @@ assert esm_alerts_per_case >= 1, "Each flagged patient with sepsis comes with at
 assert esm_alerts_per_100 >= 1, "Give alerts per 100 hospitalisations (a count out of 100), not a fraction."
 assert esm_alerts_per_100 <= 100, "No more than one alert is counted per hospitalisation here."
 assert fingerprint(esm_alerts_per_case, 1) == "00dc1c832c18", (
-    "esm_alerts_per_case is off: all alerts / patients with sepsis flagged in time (1 / PPV, false alerts included)."
+    "esm_alerts_per_case is off: flagged hospitalisations per hospitalisation with sepsis flagged in time (1/PPV)."
 )
 assert fingerprint(esm_alerts_per_100, 0) == "4ec9599fc203", "esm_alerts_per_100 is off: 100 x alerts / hospitalisations."
 ### BEGIN HIDDEN TESTS
-assert abs(float(esm_alerts_per_case) - 6971 / (2552 - 1709)) < 0.05, (
+assert abs(float(esm_alerts_per_case) - 6971 / (2552 - 1709)) <= 0.05 + 1e-9, (
     "esm_alerts_per_case is off: divide all alerts by the patients with sepsis the model flagged (1/PPV), "
     "not by all patients with sepsis."
 )
-assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) < 0.05, "esm_alerts_per_100 is off."
+assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) <= 0.5 + 1e-9, "esm_alerts_per_100 is off."
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q3_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -227,6 +229,7 @@ assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) < 0.05, "esm_alerts_p
 #
 # In the silent period (`silent`, over `DAYS` days), at a threshold of 0.08, store the number of flags per
 # day in `alerts_per_day` and the number of flags per positive test flagged in `alerts_per_true_positive`.
+# Compute both (the check tests that the flags per day, times `DAYS`, give back a whole number of flags).
 
 # %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -247,7 +250,9 @@ assert abs(alerts_per_day * DAYS - round(alerts_per_day * DAYS)) < 0.01, (
     "of flags by DAYS (not by the number of tests or of positive tests)."
 )
 assert alerts_per_true_positive >= 1, "Each positive test flagged comes with at least one flag: the ratio is at least 1."
-assert fingerprint(alerts_per_day, 1) == "e23a6fb849c0", "alerts_per_day is off: flags at risk >= 0.08, divided by DAYS."
+assert fingerprint(alerts_per_day, 1) == "e23a6fb849c0", (
+    "alerts_per_day is off: count the tests of the silent period flagged at the 8% threshold, per day of that period."
+)
 assert fingerprint(alerts_per_true_positive, 1) == "01037eaa1fce", (
     "alerts_per_true_positive is off: all flags / the positive tests that were flagged (not all positive tests)."
 )
@@ -276,8 +281,8 @@ _s = _c[_c["pan_day"] > 60]
 _pairs = list(zip((bool(v) for v in _s["pos"]), (float(v) for v in _m.predict_proba(_s[_cols])[:, 1])))
 _alerts = sum(1 for t, r in _pairs if r >= 0.08)
 _tp = sum(1 for t, r in _pairs if t and r >= 0.08)
-assert abs(float(alerts_per_day) - _alerts / 47) < 0.05, "alerts_per_day is off: count the flags at or above 0.08."
-assert abs(float(alerts_per_true_positive) - _alerts / _tp) < 0.05, (
+assert abs(float(alerts_per_day) - _alerts / 47) <= 0.05 + 1e-9, "alerts_per_day is off: count the flags at or above 0.08."
+assert abs(float(alerts_per_true_positive) - _alerts / _tp) <= 0.05 + 1e-9, (
     "alerts_per_true_positive is off: all flags divided by the positive tests among them (1/PPV)."
 )
 ### END HIDDEN TESTS
@@ -353,9 +358,9 @@ _npos = sum(1 for t, _ in _pairs if t)
 for _t, (_, _row) in zip([0.04, 0.06, 0.08, 0.10, 0.12], burden.iterrows()):
     _alerts = sum(1 for t, r in _pairs if r >= _t)
     _tp = sum(1 for t, r in _pairs if t and r >= _t)
-    assert abs(float(_row["alerts_per_day"]) - _alerts / 47) < 0.05, f"alerts_per_day is off at threshold {_t}."
-    assert abs(float(_row["sensitivity"]) - _tp / _npos) < 0.005, f"sensitivity is off at threshold {_t}."
-    assert abs(float(_row["ppv"]) - _tp / _alerts) < 0.005, (
+    assert abs(float(_row["alerts_per_day"]) - _alerts / 47) <= 0.05 + 1e-9, f"alerts_per_day is off at threshold {_t}."
+    assert abs(float(_row["sensitivity"]) - _tp / _npos) <= 0.005 + 1e-9, f"sensitivity is off at threshold {_t}."
+    assert abs(float(_row["ppv"]) - _tp / _alerts) <= 0.005 + 1e-9, (
         f"ppv is off at threshold {_t}: of the flags, the share that were positive tests."
     )
 ### END HIDDEN TESTS
@@ -377,7 +382,9 @@ print(f"Chosen threshold: {chosen_threshold}")
 """Check the lowest threshold whose flags per day the wards can sustain."""
 assert isinstance(chosen_threshold, (int, float)), "chosen_threshold should be a number."
 assert round(float(chosen_threshold), 4) in [0.04, 0.06, 0.08, 0.1, 0.12], "Choose one of the five thresholds of the table."
-assert float(burden.loc[[t for t in burden.index if abs(float(t) - float(chosen_threshold)) < 1e-9][0], "alerts_per_day"]) <= 40, (
+_rows_ex = [t for t in burden.index if abs(float(t) - float(chosen_threshold)) < 1e-9]
+assert _rows_ex, "chosen_threshold should be one of the thresholds in burden."
+assert float(burden.loc[_rows_ex[0], "alerts_per_day"]) <= 40, (
     "At that threshold the flags per day exceed what the wards can sustain (40)."
 )
 assert fingerprint(chosen_threshold, 2) == "36819111cffb", (
@@ -455,7 +462,9 @@ assert flagged_calibration["predicted"] >= 0.10, (
     "Every flagged test has a risk of at least 0.10, so their mean predicted risk cannot be lower: keep only "
     "the tests with risk >= 0.10."
 )
-assert fingerprint(observed_expected, 2) != "faf3c0009927", "Your ratio is upside down: observed positives on top."
+assert float(observed_expected) <= 0 or fingerprint(1 / float(observed_expected), 2) != "1fedb9c592f8", (
+    "Your ratio is upside down: observed positives on top."
+)
 assert fingerprint(observed_expected, 2) == "1fedb9c592f8", "observed_expected is off: positives / sum of risk."
 for _g, _key in [("female", "d72c6e9cf20d"), ("male", "f42b383a2bf4")]:
     assert fingerprint(oe_by_gender[_g], 2) == _key, (
@@ -496,10 +505,10 @@ for _g in ["female", "male"]:
     _o = sum(1 for t, _, g in _rows if t and g == _g) / sum(r for _, r, g in _rows if g == _g)
     assert abs(float(oe_by_gender[_g]) - _o) < 0.01, f"oe_by_gender['{_g}'] is off."
 _flag = [(t, r) for t, r, _ in _rows if r >= 0.10]
-assert abs(float(flagged_calibration["observed"]) - sum(1 for t, _ in _flag if t) / len(_flag)) < 0.005, (
+assert abs(float(flagged_calibration["observed"]) - sum(1 for t, _ in _flag if t) / len(_flag)) <= 0.005 + 1e-9, (
     "flagged_calibration['observed'] is off: the positive tests among those flagged / all flagged tests."
 )
-assert abs(float(flagged_calibration["predicted"]) - sum(r for _, r in _flag) / len(_flag)) < 0.005, (
+assert abs(float(flagged_calibration["predicted"]) - sum(r for _, r in _flag) / len(_flag)) <= 0.005 + 1e-9, (
     "flagged_calibration['predicted'] is off: the mean risk of the flagged tests."
 )
 ### END HIDDEN TESTS
@@ -638,12 +647,12 @@ for _k in ["omitted_allergy", "wrong_dose_unit", "laterality_swap", "invented_fo
 _n = len(_s)
 _k = int((_s["error_type"] != "none").sum())
 _p = _k / _n
-assert abs(float(overall_error_rate) - _p) < 0.005, "overall_error_rate is off: summaries with at least one error / all summaries."
+assert abs(float(overall_error_rate) - _p) <= 0.005 + 1e-9, "overall_error_rate is off: summaries with at least one error / all summaries."
 # Wilson score interval by hand (z = 1.959964)
 _z = 1.959963984540054
 _centre = (_p + _z**2 / (2 * _n)) / (1 + _z**2 / _n)
 _half = _z * ((_p * (1 - _p) / _n + _z**2 / (4 * _n**2)) ** 0.5) / (1 + _z**2 / _n)
-assert abs(float(overall_ci[0]) - (_centre - _half)) < 0.005 and abs(float(overall_ci[1]) - (_centre + _half)) < 0.005, (
+assert abs(float(overall_ci[0]) - (_centre - _half)) <= 0.005 + 1e-9 and abs(float(overall_ci[1]) - (_centre + _half)) <= 0.005 + 1e-9, (
     "overall_ci is not the Wilson 95% interval for the overall error rate."
 )
 ### END HIDDEN TESTS
@@ -694,7 +703,7 @@ _fab = sum(1 for t in _r["title"] if t not in _titles) / len(_r)
 _recs = {row["title"]: row for _, row in _cat.iterrows()}
 _inacc = sum(1 for _, ref in _r.iterrows() if ref["title"] in _recs
              and any(str(ref[f]) != str(_recs[ref["title"]][f]) for f in ["authors", "journal", "year", "doi"]))
-assert abs(float(fraction_fabricated) - _fab) < 0.005, "fraction_fabricated is off: titles not in the catalogue / all references."
+assert abs(float(fraction_fabricated) - _fab) <= 0.005 + 1e-9, "fraction_fabricated is off: titles not in the catalogue / all references."
 assert int(n_inaccurate) == _inacc, "n_inaccurate is off: titles in the catalogue with any field that differs."
 ### END HIDDEN TESTS
 
@@ -731,7 +740,7 @@ assert isinstance(discordant_pairs, (int, np.integer)) and 0 <= discordant_pairs
 assert isinstance(race_based_share, (int, float)) and 0 <= race_based_share <= 1, (
     "race_based_share should be a fraction between 0 and 1."
 )
-assert fingerprint(diff_women_men, 2) != "5547bf1b31f8", "The sign is reversed: women minus men."
+assert fingerprint(-float(diff_women_men), 2) != "bf8d13742bae", "The sign is reversed: women minus men."
 assert fingerprint(diff_women_men, 2) == "bf8d13742bae", "diff_women_men is off: chest-pain answers only, women minus men."
 assert fingerprint(discordant_pairs, 0) == "3fdba35f04dc", (
     "discordant_pairs is off: count the chest-pain pairs whose two answers differ (each pair once)."
@@ -747,12 +756,12 @@ _p = _pd.read_csv("genai_paired_outputs.csv")
 _ch = _p[_p["scenario"] == "chest_pain"]
 _w = {int(r["pair_id"]): int(r["escalates"]) for _, r in _ch[_ch["stated"] == "woman"].iterrows()}
 _m = {int(r["pair_id"]): int(r["escalates"]) for _, r in _ch[_ch["stated"] == "man"].iterrows()}
-assert abs(float(diff_women_men) - (sum(_w.values()) / len(_w) - sum(_m.values()) / len(_m))) < 0.005, (
+assert abs(float(diff_women_men) - (sum(_w.values()) / len(_w) - sum(_m.values()) / len(_m))) <= 0.005 + 1e-9, (
     "diff_women_men is off: the share escalated for women minus the share for men."
 )
 assert int(discordant_pairs) == sum(1 for k in _w if _w[k] != _m[k]), "discordant_pairs is off."
 _b = _p[(_p["scenario"] == "kidney") & (_p["stated"] == "Black")]["race_based"]
-assert abs(float(race_based_share) - float(_b.mean())) < 0.005, "race_based_share is off."
+assert abs(float(race_based_share) - float(_b.mean())) <= 0.005 + 1e-9, "race_based_share is off."
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q11_text", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -756,7 +756,7 @@ ppv_again, npv_again = ppv_npv(table)
 print(table, f"PPV {ppv_again:.2f}, NPV {npv_again:.2f}")
 
 # %% [markdown]
-# **Your turn 5 (a function that returns a pair).** Complete `lr_pair` so that it returns the pair
+# **Your turn 4 (a function that returns a pair).** Complete `lr_pair` so that it returns the pair
 # `(LR+, LR−)` from a sensitivity and a specificity (LR− = (1 − sensitivity) / specificity), run the cell,
 # then store in `my_lr_negative` the LR− of the logistic regression: `lr_pair(sensitivity, specificity)[1]`.
 
@@ -783,7 +783,7 @@ else:
     print("Not quite. In lr_pair, lr_negative = (1 - sens) / spec; then call lr_pair(sensitivity, specificity).")
 
 # %% [markdown]
-# **Your turn 6 (`roc_auc_score`).** How well does ST depression alone (`X_test["oldpeak"]`, higher = more
+# **Your turn 5 (`roc_auc_score`).** How well does ST depression alone (`X_test["oldpeak"]`, higher = more
 # suspicious) rank the test patients? Store its AUC in `my_auc_st`: `roc_auc_score` takes the true 0/1
 # outcomes **first** and the scores second.
 
@@ -796,7 +796,7 @@ _auc_st = roc_auc_score(y_true, X_test["oldpeak"])
 if my_auc_st is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif np.isclose(float(my_auc_st), _auc_st, atol=0.005):
-    print("Correct ✔ A single finding ranks patients less well than the model that combines seven.")
+    print("Correct ✔ A single finding ranks patients less well than the model that combines ten findings.")
 elif np.isclose(float(my_auc_st), roc_auc_score(y_true, X_test["oldpeak"] >= 1), atol=0.005):
     print("Not quite: you passed 0/1 calls at a cut-off. Pass the ST depression itself, so every cut-off counts.")
 elif np.isclose(float(my_auc_st), 1 - _auc_st, atol=0.005):
@@ -805,7 +805,7 @@ else:
     print('Not quite. roc_auc_score(y_true, X_test["oldpeak"]): outcomes first, scores second.')
 
 # %% [markdown]
-# **Your turn 4 (think, no code to check).** Go back to section 6 and set `HARM_RATIO` to what *you*
+# **Your turn 6 (think, no code to check).** Go back to section 6 and set `HARM_RATIO` to what *you*
 # think is right for a patient like Mr A.; re-run the cells of that section. Would he be referred? Would
 # your answer change for an 85-year-old with severe kidney disease, for whom contrast is more dangerous?
 # Which way would the harm ratio move?
