@@ -53,7 +53,7 @@ def cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-WRONG_Q5 = "ppv_clinic = float(sens_05)  # forgot the prevalence"
+WRONG_Q5 = "ppv_clinic = float(sens_05)  # the PPV taken as the sensitivity"
 AUC = "from sklearn.metrics import roc_auc_score\nauc_test = float(roc_auc_score(y_test, risk))"
 
 
@@ -335,7 +335,7 @@ def test_feedback_has_no_hidden_test_or_solution_the_student_did_not_write(grade
     assert "(Score: 0.0 / 22.0)" in untouched and "Score: 0.0 / 2.0" in untouched  # nbgrader's page: autograded + written
     assert "Traceback (most recent call last)" not in untouched and "NotImplementedError" in untouched
     edited = (root / "feedback" / "edited_test_cell" / A01.id / f"{A01.id}.html").read_text()
-    assert "most positive calls come from the many patients without disease" in edited  # the visible message teaches
+    assert "PPV is the share of flagged patients who have CAD" in edited  # the visible message teaches
 
 
 def test_report_and_export_read_the_class(graded):
