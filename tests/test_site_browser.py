@@ -144,7 +144,9 @@ def visit(page, url: str, local: str) -> Visit:
         errors.append(f"uncaught: {exc}")
 
     def on_failed(request):
-        if request.url.startswith(local):
+        # ERR_ABORTED is the browser cancelling a fetch it no longer needs (MathJax drops a font request
+        # when a faster one wins); a file that is really missing answers 404 and is caught by on_response.
+        if request.url.startswith(local) and "ERR_ABORTED" not in (request.failure or ""):
             errors.append(f"request failed: {request.url} ({request.failure})")
 
     def on_response(response):
