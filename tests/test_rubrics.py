@@ -66,6 +66,7 @@ def pct(fraction: float, decimals: int = 0) -> str:
 
 
 WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+TIMES = {2: "twice", 3: "three times", 4: "four times"}
 
 
 # ---------------------------------------------------------------- Assignment 1
@@ -208,3 +209,255 @@ def test_the_a02_rubric_criteria_quote_the_same_numbers(a02):
     ])
     assert a02["oe"]["VA Long Beach"] > 1 and cal["VA Long Beach"]["slope"] < 1  # "too low", "too extreme"
     assert nb["recalibrated"] == pytest.approx(nb["treat all"])  # "equal after recalibration"
+
+
+# ---------------------------------------------------------------- Assignment 4
+
+A04 = course.find_assignment("a04")
+
+
+@pytest.fixture(scope="module")
+def a04(tmp_path_factory):
+    names = ["fnr_women", "fnr_men", "calib_women", "calib_men", "fnr_women_after", "fnr_men_after",
+             "accuracy_before", "accuracy_after", "fnr_women_eg", "fnr_men_eg"]
+    return master_values(A04, {n: n for n in names} | {
+        "test": "{'y': y_test.tolist(), 'risk': risk.tolist(), 'referred': referred.tolist(), 'sex': sex_test.tolist(), "
+                "'risk_no_sex': risk_no_sex.tolist()}",
+        "evaluation": "{'y': y_eval.tolist(), 'referred': referred_eval.tolist(), 'women': women_eval.tolist()}",
+        "tune_women_with_cad": "int(y_tune[(X_tune['sex'] == 'Female').to_numpy()].sum())",
+    }, tmp_path_factory.mktemp("a04"))
+
+
+def _fnr_fpr(y, called) -> tuple[float, float, int, int]:
+    """False-negative and false-positive rates (scikit-learn's confusion matrix), with FN and the number with disease."""
+    from sklearn.metrics import confusion_matrix
+
+    tn, fp, fn, tp = confusion_matrix(y, called, labels=[0, 1]).ravel()
+    return fn / (fn + tp), fp / (fp + tn), int(fn), int(fn + tp)
+
+
+def test_the_a04_rubric_gives_the_masters_numbers(a04):
+    """Check the a04 rubric's numbers: FNR by sex, calibration and its curve, the model without sex, Q8 and Q9."""
+    from sklearn.calibration import calibration_curve
+
+    t = a04["test"]
+    y, risk, risk_no_sex = np.asarray(t["y"]), np.asarray(t["risk"]), np.asarray(t["risk_no_sex"])
+    women = np.asarray(t["sex"]) == "Female"
+    by_sex = {"women": women, "men": ~women}
+    with_sex = {k: _fnr_fpr(y[m], risk[m] >= 0.5) for k, m in by_sex.items()}
+    no_sex = {k: _fnr_fpr(y[m], risk_no_sex[m] >= 0.5) for k, m in by_sex.items()}
+    assert with_sex["women"][0] == pytest.approx(a04["fnr_women"]) and with_sex["men"][0] == pytest.approx(a04["fnr_men"])
+    fnr_w, _, missed_w, cad_w = with_sex["women"]
+    observed, predicted = calibration_curve(y[women], risk[women], n_bins=4, strategy="quantile")
+    (int_w, slope_w), (int_m, slope_m) = a04["calib_women"], a04["calib_men"]
+    e = a04["evaluation"]
+    y_eval, called_eval, women_eval = np.asarray(e["y"]), np.asarray(e["referred"]), np.asarray(e["women"])
+    before = {k: _fnr_fpr(y_eval[m], called_eval[m])[0] for k, m in {"women": women_eval, "men": ~women_eval}.items()}
+    eval_women_with_cad = int(y_eval[women_eval].sum())
+    says_all(A04, [
+        f"Q2 (test set, {women.sum()} women, {cad_w} with CAD; {(~women).sum()} men): FNR women {fnr_w:.2f} "
+        f"({missed_w} of {cad_w}), men {a04['fnr_men']:.2f}.",
+        f"Q3: calibration intercept and slope, women {int_w:+.2f} and {slope_w:.2f}, men {int_m:+.2f} and {slope_m:.2f}.",
+        f"Mean predicted against observed: women {pct(risk[women].mean())} vs {pct(y[women].mean())}, "
+        f"men {pct(risk[~women].mean())} vs {pct(y[~women].mean())}.",
+        "Curve (four bins), women predicted " + ", ".join(f"{100 * v:.0f}" for v in predicted) + "% against observed "
+        + ", ".join(f"{100 * v:.0f}" for v in observed) + "%.",
+        f"With {women.sum()} women it is uncertain",
+        f"refitted without sex: FNR women {fnr_w:.2f} → {no_sex['women'][0]:.2f}, men {a04['fnr_men']:.2f} → "
+        f"{no_sex['men'][0]:.2f}; women's FPR {with_sex['women'][1]:.2f} → {no_sex['women'][1]:.2f}; women's mean "
+        f"predicted {risk_no_sex[women].mean():.2f} against {y[women].mean():.2f} observed (men "
+        f"{risk_no_sex[~women].mean():.2f} against {y[~women].mean():.2f}).",
+        f"Q8 (`ThresholdOptimizer` fitted on the tuning half, {a04['tune_women_with_cad']} women with CAD; judged on the "
+        f"evaluation half, {eval_women_with_cad} women with CAD): before, FNR women {before['women']:.2f}, men "
+        f"{before['men']:.2f}, accuracy {a04['accuracy_before']:.2f}; after, women {a04['fnr_women_after']:.2f}, men "
+        f"{a04['fnr_men_after']:.2f}, accuracy {a04['accuracy_after']:.2f}.",
+        f"Q9 (`ExponentiatedGradient`, evaluation half): FNR women {a04['fnr_women_eg']:.2f}, men {a04['fnr_men_eg']:.2f}.",
+        # the criteria and the full-mark answer
+        f'"of 100 women with CAD the model misses about {100 * fnr_w:.0f}, of 100 men about {100 * a04["fnr_men"]:.0f}"',
+        f"({fnr_w:.2f}/{a04['fnr_men']:.2f} → {no_sex['women'][0]:.2f}/{no_sex['men'][0]:.2f})",
+        f"(predicted {pct(risk_no_sex[women].mean())} against {pct(y[women].mean())} observed)",
+        f"(FPR {with_sex['women'][1]:.2f} → {no_sex['women'][1]:.2f})",
+        f"where {eval_women_with_cad} women with CAD stand behind each rate",
+        f"rest on about {cad_w} (test) or {eval_women_with_cad} (evaluation half) women with CAD",
+        f"misses about {TIMES[round(fnr_w / a04['fnr_men'])]} as many women with CAD as men at 50%",
+    ])
+    assert slope_w > 1, "the rubric reads the women's slope as above 1 (probabilities too timid)"
+    assert a04["fnr_women_after"] == pytest.approx(before["women"]) == pytest.approx(a04["fnr_women_eg"]), (
+        "the rubric says neither fix changed the women's FNR on the evaluation half"
+    )
+
+
+# ---------------------------------------------------------------- Assignment 5
+
+A05 = course.find_assignment("a05")
+
+
+@pytest.fixture(scope="module")
+def a05(tmp_path_factory):
+    names = ["esm_sensitivity", "esm_ppv", "esm_alerts_per_case", "esm_alerts_per_100", "DAYS", "alerts_per_day",
+             "alerts_per_true_positive", "chosen_threshold", "observed_expected", "oe_by_gender", "flagged_calibration",
+             "errors_by_type", "overall_error_rate", "overall_ci", "fraction_fabricated", "n_inaccurate",
+             "diff_women_men", "discordant_pairs", "race_based_share", "rows"]
+    return master_values(A05, {n: n for n in names} | {
+        "wong": "{'hospitalisations': HOSPITALISATIONS, 'sepsis': SEPSIS, 'alerted': ALERTED, 'missed': MISSED}",
+        "silent": "{c: silent[c].tolist() for c in ['positive', 'risk', 'gender', 'demo_group', 'pan_day']}",
+        "burden": "{f'{t:.2f}': row.to_dict() for t, row in burden.iterrows()}",
+        "n_summaries": "len(summaries)", "n_references": "len(references)",
+        "chest": "{'men': chest['man'].tolist(), 'women': chest['woman'].tolist()}",
+        "kidney": "kidney['race_based'].tolist()",
+        "n_train": "len(train)",
+        "evaluation": "{site: {'y': part['cad'].tolist(), 'sex': part['sex'].tolist(), "
+                      "'p': heart_model.predict_proba(part[h_numeric + h_categorical])[:, 1].tolist()} "
+                      "for site, part in evaluation.items()}",
+    }, tmp_path_factory.mktemp("a05"))
+
+
+def test_the_a05_rubric_gives_the_sepsis_numbers_the_counts_give(a05):
+    """Check Part A of the a05 rubric: Wong et al.'s counts as the master holds them, its 2x2 table and rates."""
+    w = a05["wong"]
+    tp = w["sepsis"] - w["missed"]
+    fp = w["alerted"] - tp
+    tn = w["hospitalisations"] - w["sepsis"] - fp
+    sens, ppv = a05["esm_sensitivity"], a05["esm_ppv"]
+    assert (sens, ppv) == pytest.approx((tp / w["sepsis"], tp / w["alerted"]))
+    per_case, per_100 = a05["esm_alerts_per_case"], a05["esm_alerts_per_100"]
+    says_all(A05, [
+        f"{w['hospitalisations']:,} hospitalisations, {w['sepsis']:,} with sepsis, {w['alerted']:,} alerted, "
+        f"{w['missed']:,} with sepsis not identified",
+        f"| TP / FP / FN / TN | {tp:,} / {fp:,} / {w['missed']:,} / {tn:,} |",
+        f"| sensitivity (Q1) | {sens:.3f} | of 100 patients with sepsis, about {100 * sens:.0f} alerted before onset, "
+        f"{100 - round(100 * sens)} not identified |",
+        f"| PPV (Q1) | {ppv:.3f} | of 100 alerts, about {100 * ppv:.0f} were sepsis |",
+        f"| specificity | {tn / (tn + fp):.3f} |",
+        f"| alerted hospitalisations per sepsis case flagged in time (Q2) | {per_case:.1f} | number needed to alert "
+        f"(1/PPV); about {per_case - 1:.0f} of them without sepsis",
+        f"| alerts per 100 hospitalisations (Q2) | {per_100:.1f} |",
+        # the criteria of Question 11
+        f"of 100 alerted hospitalisations about {100 * ppv:.0f} are sepsis flagged in time; of 100 patients with sepsis "
+        f"about {100 - round(100 * sens)} are not identified (no alert before onset); about {per_case:.0f} "
+        f"hospitalisations alerted per case flagged in time, about {per_case - 1:.0f} of them false; {per_100:.0f} "
+        "alerted per 100 admissions",
+    ])
+
+
+def test_the_a05_rubric_gives_the_silent_periods_numbers(a05):
+    """Check Part B of the a05 rubric: the silent period, the alert burden, calibration (statsmodels for the
+    ratio's interval) and who is flagged."""
+    from statsmodels.stats.rates import confint_poisson_2indep
+
+    s = {k: np.asarray(v) for k, v in a05["silent"].items()}
+    positive = s["positive"].astype(bool)
+    groups = {g: int((s["demo_group"] == g).sum()) for g in ["patient", "misc adult", "client", "other adult"]}
+    burden = a05["burden"]
+    assert list(burden) == ["0.04", "0.06", "0.08", "0.10", "0.12"]
+    at_08 = burden["0.08"]["alerts_per_day"]
+    assert a05["alerts_per_day"] == pytest.approx(at_08)
+    female, male = s["gender"] == "female", s["gender"] == "male"
+    oe = a05["oe_by_gender"]
+    low, high = confint_poisson_2indep(positive[female].sum(), s["risk"][female].sum(), positive[male].sum(),
+                                       s["risk"][male].sum(), method="score", compare="ratio")
+    assert low < 1 < high, "the rubric reads the ratio's interval as including 1 (no clear difference)"
+    flags = a05["flagged_calibration"]
+    assert flags["observed"] > flags["predicted"], "the rubric says the model under-predicts where flags are raised"
+    flagged_10 = s["risk"] >= 0.10
+    adult = np.isin(s["demo_group"], ["client", "misc adult"])
+    patients = s["demo_group"] == "patient"
+    chosen = a05["chosen_threshold"]
+    says_all(A05, [
+        f"(days {s['pan_day'].min()}–{s['pan_day'].max()}, {len(positive):,} tests of the hospital's testing service, "
+        f"{positive.sum()} positive, {a05['DAYS']} days; {groups['patient']:,} tests of patients, "
+        f"{groups['misc adult']:,} \"misc adult\", {groups['client']:,} \"client\", {groups['other adult']:,} \"other adult\"):",
+        "flags per day " + " / ".join(f"{b['alerts_per_day']:.1f}" for b in burden.values()) + " at thresholds "
+        + " / ".join(f"{100 * float(t):.0f}" for t in burden) + "%; sensitivity "
+        + " / ".join(pct(b["sensitivity"]) for b in burden.values()) + "; PPV "
+        + " / ".join(pct(b["ppv"]) for b in burden.values()) + ".",
+        f"At 8%: {a05['alerts_per_true_positive']:.1f} flags per positive test flagged (Q3).",
+        f"Chosen threshold at a capacity of 40 flagged tests a day: {chosen:.2f} (Q5).",
+        f"O/E {a05['observed_expected']:.2f} overall, {oe['female']:.2f} female, {oe['male']:.2f} male (ratio "
+        f"{oe['female'] / oe['male']:.2f}, 95% CI {low:.2f} to {high:.2f}: no clear difference); among tests flagged "
+        f"at 10%, {pct(flags['observed'], 1)} positive where the model predicted {pct(flags['predicted'], 1)} on average",
+        f"At 10%, {(flagged_10 & adult).sum()} of the {flagged_10.sum()} flags are tests of \"client\" or \"misc adult\"; "
+        f"among patients the flag catches {(flagged_10 & patients & positive).sum()} of "
+        f"{(patients & positive).sum()} positives",
+    ])
+    # the chosen threshold is the lowest whose flags a day stay within the capacity the rubric states
+    assert chosen == min(float(t) for t, b in burden.items() if b["alerts_per_day"] <= 40)
+
+
+def test_the_a05_rubric_gives_the_corpus_numbers(a05):
+    """Check Part C of the a05 rubric: errors by type with the Wilson interval, references, the paired audit."""
+    errors, n = a05["errors_by_type"], a05["n_summaries"]
+    with_error = round(a05["overall_error_rate"] * n)
+    low, high = a05["overall_ci"]
+    fabricated = round(a05["fraction_fabricated"] * a05["n_references"])
+    men, women = np.asarray(a05["chest"]["men"]), np.asarray(a05["chest"]["women"])
+    assert women.mean() - men.mean() == pytest.approx(a05["diff_women_men"])
+    assert (men != women).sum() == a05["discordant_pairs"]
+    kidney = np.asarray(a05["kidney"])
+    difference = minus(f"{a05['diff_women_men']:.3f}")
+    assert kidney.mean() == pytest.approx(a05["race_based_share"])
+    says_all(A05, [
+        f"errors by type {errors['omitted_allergy']} omitted allergies, {errors['wrong_dose_unit']} wrong dose units, "
+        f"{errors['laterality_swap']} laterality swaps, {errors['invented_follow_up']} invented follow-ups; "
+        f"{with_error} of {n} summaries ({100 * with_error / n:g}%, Wilson 95% CI {pct(low)} to {pct(high)}) (Q8)",
+        f"{fabricated} of {a05['n_references']} references fabricated ({a05['fraction_fabricated']:.3f}), "
+        f"{a05['n_inaccurate']} inaccurate (Q9)",
+        f"escalated {100 * men.mean():g}% of men, {100 * women.mean():g}% of women, difference "
+        f"{difference}, {a05['discordant_pairs']} discordant pairs; kidney: {kidney.sum()} of "
+        f"{len(kidney)} answers for the Black patient race-based ({a05['race_based_share']:.3f}) (Q10)",
+    ])
+
+
+def test_the_a05_rubric_gives_the_heart_models_measurements(a05):
+    """Check the a05 rubric's Question 12 numbers: AUC (scikit-learn) with the master's bootstrap interval, O/E,
+    sensitivity and specificity at 0.5, by site and sex, and calibration among the flagged."""
+    import re
+
+    from sklearn.metrics import roc_auc_score
+
+    def measures(y, p):
+        flagged = p >= 0.5
+        return {"n": len(y), "cad": pct(y.mean()), "oe": f"{y.sum() / p.sum():.2f}",
+                "sens": pct((p[y == 1] >= 0.5).mean()) if (y == 1).any() else None,
+                "spec": pct((p[y == 0] < 0.5).mean()) if (y == 0).any() else None, "no_cad": int((y == 0).sum()),
+                "flagged": f"{pct(y[flagged].mean())} / {pct(p[flagged].mean())}"}
+
+    table, sites = {}, list(a05["evaluation"])
+    for site, part in a05["evaluation"].items():
+        y, p, sex = np.asarray(part["y"]), np.asarray(part["p"]), np.asarray(part["sex"])
+        table[site, "all"] = measures(y, p) | {"auc": roc_auc_score(y, p)}
+        for group in ["Female", "Male"]:
+            table[site, group] = measures(y[sex == group], p[sex == group])
+    printed = {r["site"]: r["AUC (95% CI)"] for r in a05["rows"] if r["sex"] == "all"}
+    ci = {}
+    for site in sites:
+        auc, low, high = re.fullmatch(r"(\S+) \((\S+)-(\S+)\)", printed[site]).groups()
+        assert auc == f"{table[site, 'all']['auc']:.2f}", f"the notebook prints the AUC of {site} as {auc}"
+        ci[site] = f"{low}–{high}"
+    cle, hun, va, swi = sites
+
+    def row(site):
+        m = table[site, "all"]
+        spec = m["spec"] + (f" (of {m['no_cad']} patients without CAD)" if site == "Switzerland" else "")
+        return f"| {site} | {m['n']} | {m['cad']} | {m['auc']:.2f} ({ci[site]}) | {m['oe']} | {m['sens']} / {spec} |"
+
+    says_all(A05, [
+        f"fitted on {a05['n_train']} Cleveland patients, seed 0",
+        *(row(site) for site in sites),
+        f"({table[va, 'Female']['n']} at VA, {table[swi, 'Female']['n']} in Switzerland)",
+        f"in Hungary the model's sensitivity at 0.5 is {table[hun, 'Female']['sens']} for women against "
+        f"{table[hun, 'Male']['sens']} for men; in Switzerland O/E is {table[swi, 'Male']['oe']} for men and "
+        f"{table[swi, 'Female']['oe']} for women",
+        f"Cleveland {table[cle, 'all']['flagged']}, Hungary {table[hun, 'all']['flagged']} (women "
+        f"{table[hun, 'Female']['flagged']}), VA Long Beach {table[va, 'all']['flagged']}, Switzerland "
+        f"{table[swi, 'all']['flagged']}.",
+        # the criteria of Question 12
+        f"learned from about {round(a05['n_train'], -1)} Cleveland Clinic patients",
+        f"(about {table[cle, 'all']['auc']:.2f} at Cleveland and Hungary, about {table[va, 'all']['auc']:.2f} at VA and "
+        "Switzerland, the Swiss interval very wide)",
+        f"where prevalence is {table[swi, 'all']['cad']}",
+        "(e.g. Hungarian women flagged at 0.5: {} with CAD where the model predicts {}; Switzerland {} against {})".format(
+            *table[hun, "Female"]["flagged"].split(" / "), *table[swi, "all"]["flagged"].split(" / ")),
+    ])
+    assert abs(table[hun, "all"]["auc"] - table[cle, "all"]["auc"]) < 0.015
+    assert abs(table[swi, "all"]["auc"] - table[va, "all"]["auc"]) < 0.015
