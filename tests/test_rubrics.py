@@ -461,3 +461,22 @@ def test_the_a05_rubric_gives_the_heart_models_measurements(a05):
     ])
     assert abs(table[hun, "all"]["auc"] - table[cle, "all"]["auc"]) < 0.015
     assert abs(table[swi, "all"]["auc"] - table[va, "all"]["auc"]) < 0.015
+
+
+# ---------------------------------------------------------------- every rubric: the points of its written answers
+
+@pytest.mark.parametrize("a", course.all_assignments(), ids=lambda a: a.id)
+def test_the_rubric_gives_the_points_of_each_written_answer(a):
+    """Check that the points a rubric grades each written answer out of are the master's nbgrader points."""
+    import re
+
+    points = {cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]["points"]
+              for cell in course.master_notebook(a).cells
+              if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")}
+    assert points, f"{a.id} has no written answer"
+    text = rubric_text(a)
+    stated = {grade_id: float(n) for grade_id, n in re.findall(r"\(`(q\d+_written)`, (\d+(?:\.\d+)?) points\)", text)}
+    assert stated == {k: float(v) for k, v in points.items()}, (
+        f"instructors/rubrics/{a.id}.md grades {stated}; the master gives {points}")
+    if len(points) > 1:
+        assert f"({sum(points.values()):g} points)" in text, f"{a.id}: the rubric should give the total of its written answers"
