@@ -211,6 +211,71 @@ def test_the_a02_rubric_criteria_quote_the_same_numbers(a02):
     assert nb["recalibrated"] == pytest.approx(nb["treat all"])  # "equal after recalibration"
 
 
+# ---------------------------------------------------------------- Assignment 3
+
+A03 = course.find_assignment("a03")
+
+#: How the a03 rubric names each of Ms S.'s findings that pushes the forest's score up or down
+HER_FINDINGS = {"st_depression": "ST depression", "no_chest_pain": "no chest pain", "age": "age",
+                "male": "being a woman", "exercise_angina": "no angina on the treadmill",
+                "max_heart_rate": "her high peak heart rate"}
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+@pytest.fixture(scope="module")
+def a03(tmp_path_factory):
+    return master_values(A03, {
+        "score": "float(forest.predict_proba(ms_s)[0, 1])", "base": "ms_s_base", "shap": "ms_s_shap.to_dict()",
+        "ms_s": "ms_s.iloc[0].to_dict()", "oe_ratio": "oe_ratio", "cal_slope": "cal_slope",
+        "p_test": "p_test", "y_test": "y_test", "by_fifth": "by_fifth.to_dict('list')", "hers": "hers",
+    }, tmp_path_factory.mktemp("a03"))
+
+
+def test_the_a03_rubric_gives_ms_s_score_and_its_reasons(a03):
+    """Check the a03 rubric's Ms S.: her findings, the forest's score, the base value and her largest SHAP values."""
+    her, shap_values = a03["ms_s"], a03["shap"]
+    assert (her["male"], her["no_chest_pain"], her["exercise_angina"]) == (0, 1, 0)
+    up = sorted((k for k in shap_values if shap_values[k] > 0), key=shap_values.get, reverse=True)[:3]
+    down = sorted((k for k in shap_values if shap_values[k] < 0), key=shap_values.get)[:3]
+
+    def push(k):
+        return f"{HER_FINDINGS[k]} (about **{minus(f'{100 * shap_values[k]:+.0f}')}**"
+
+    says_all(A03, [
+        f"Ms S. ({her['age']:.0f}, breathless on exertion for two months without chest pain, assessed in a chest-pain "
+        f"clinic; {her['st_depression']:.1f} mm ST depression on the treadmill, peak heart rate {her['max_heart_rate']:.0f}, "
+        "no angina on the treadmill)",
+        f"the forest's score for Ms S.: **{pct(a03['score'])}**; base value",
+        f"E[f(X)]): **{pct(a03['base'])}**;",
+        f"her largest pushes up: {push(up[0])} points), {push(up[1])}) and {push(up[2])}); pulling down: "
+        f"{push(down[0])}), {push(down[1])}) and {push(down[2])});",
+        f'"of 100 people like you, about {100 * a03["score"]:.0f}…"',
+    ])
+
+
+def test_the_a03_rubric_gives_the_forests_calibration(a03):
+    """Check the a03 rubric's calibration of the forest: O/E, the slope with its interval (statsmodels), by fifths."""
+    import statsmodels.api as sm
+
+    p, y = np.asarray(a03["p_test"]), np.asarray(a03["y_test"])
+    glm = sm.GLM(y, sm.add_constant(np.log(p / (1 - p))), family=sm.families.Binomial()).fit()
+    assert glm.params[1] == pytest.approx(a03["cal_slope"], abs=1e-3)  # statsmodels against the master's scikit-learn fit
+    low, high = glm.conf_int()[1]
+    fifths, hers, score = a03["by_fifth"], a03["hers"], a03["score"]
+    in_hers, with_cad = fifths["patients"][hers - 1], fifths["had_cad"][hers - 1]
+    assert score == pytest.approx(fifths["highest"][hers - 1]), "the rubric puts Ms S. at the top of her fifth"
+    says_all(A03, [
+        f"the forest's calibration on the {len(y)} test patients (Question 9): **O/E {a03['oe_ratio']:.2f}**, "
+        f"**calibration slope {a03['cal_slope']:.2f}** (95% CI about {low:.2f} to {high:.2f}, from {len(y)} patients)",
+        "by fifths of the score, mean scores " + "/".join(f"{100 * v:.0f}" for v in fifths["mean_score"]) + "% against "
+        + "/".join(f"{100 * v:.0f}" for v in fifths["observed"]) + "% observed",
+        f"Ms S. (score {pct(score, 1)}) is at the top of the {ORDINALS[hers]} fifth, where **{with_cad} of {in_hers}** "
+        "test patients had CAD",
+        f"the calibration check is uncertain on about {round(len(y), -2)} patients",
+        f'"of {in_hers} patients in the check whose scores were like yours, {with_cad} had narrowed arteries"',
+    ])
+
+
 # ---------------------------------------------------------------- Assignment 4
 
 A04 = course.find_assignment("a04")
