@@ -3,8 +3,7 @@
 Each master runs once on a fresh kernel (solutions and all its tests), and the test reads back the values it
 needs; every number the rubric states is then formatted as the rubric prints it and looked for as a phrase,
 so that a change in the master fails here with a message naming the phrase. Counts and rates the master
-does not store are computed here from its variables (scikit-learn, fairlearn and statsmodels as the
-references), never typed in.
+does not store are computed here from its variables (with scikit-learn and statsmodels), never typed in.
 """
 
 from __future__ import annotations
@@ -33,12 +32,16 @@ def master_values(a: course.Assignment, expressions: dict[str, str], directory: 
     nb = course.master_notebook(a)
     dump = ", ".join(f"{name!r}: {expression}" for name, expression in expressions.items())
     nb.cells.append(nbformat.v4.new_code_cell(
-        "import json as _j\n"
-        f"print(_j.dumps({{{dump}}}, default=lambda o: o.tolist() if hasattr(o, 'tolist') else str(o)))"))
+        "import json as _j\n\n"
+        "def _plain(o):\n"
+        "    if hasattr(o, 'tolist'):\n"
+        "        return o.tolist()\n"
+        "    raise TypeError(f'{type(o).__name__} does not cross as JSON: read a plainer value')\n\n"
+        f"print(_j.dumps({{{dump}}}, default=_plain))"))
     for name in a.data:
         shutil.copy2(REPO / "datasets" / name, directory / name)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(directory)}}).execute()
-    return json.loads("".join(o.get("text", "") for o in nb.cells[-1].outputs))
+    return json.loads("".join(o["text"] for o in nb.cells[-1].outputs if o.get("name") == "stdout"))
 
 
 def rubric_text(a: course.Assignment) -> str:
@@ -46,13 +49,10 @@ def rubric_text(a: course.Assignment) -> str:
     return " ".join((REPO / "instructors" / "rubrics" / f"{a.id}.md").read_text(encoding="utf-8").split())
 
 
-def missing(a: course.Assignment, phrases: list[str]) -> list[str]:
-    text = rubric_text(a)
-    return [phrase for phrase in phrases if phrase not in text]
-
-
 def says_all(a: course.Assignment, phrases: list[str]) -> None:
-    absent = missing(a, phrases)
+    """Fail naming every phrase the rubric does not say."""
+    text = rubric_text(a)
+    absent = [phrase for phrase in phrases if phrase not in text]
     assert not absent, f"instructors/rubrics/{a.id}.md should say: " + " | ".join(absent)
 
 
@@ -130,7 +130,7 @@ def test_the_a02_rubric_table_gives_each_hospitals_numbers(a02):
         return f"| {label} | " + " | ".join(values) + " |"
 
     def two(label, values):  # the rows with a Cleveland and a VA value only
-        return row(label, [f"{values['Cleveland test']:.2f}", "", f"{values['VA Long Beach']:.2f}", ""]).replace("|  |", "| |")
+        return f"| {label} | {values['Cleveland test']:.2f} | | {values['VA Long Beach']:.2f} | |"
 
     says_all(A02, [
         "| | " + " | ".join(f"{s} ({len(groups[s]['cad'])})" for s in sites) + " |",
@@ -160,7 +160,7 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
     # against referring everyone (no TN, no FN): the model misses its FN and spares its TN
     per_100 = (-fn + tn * weight) * 100 / n
     assert per_100 / 100 / weight * 1000 == pytest.approx(a02["avoided_per_1000"])
-    assert 0.9 < low_high[1] < 1 < 1.1, "the rubric reads the slope interval's upper limit as near 1, below it"
+    assert 0.9 < low_high[1] < 1, "the rubric reads the slope interval's upper limit as near 1, below it"
     says_all(A02, [
         f"Q2: over-predicts at {over} (O/E < 1); under-predicts most in {under}.",
         f"(VA update half, {a02['halves']['update']} patients; check half, {a02['halves']['check']}): "
@@ -176,12 +176,8 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
         f"patient with CAD and spares {tn} CT angiograms ({minus(f'-{fn}')} + {tn} × {weight:g} = "
         f"{minus(f'{per_100:.1f}')} true positives in 100 patients, i.e. {avoided} per 1,000).",
     ])
-    assert auc_unchanged(a02)
-
-
-def auc_unchanged(a02) -> bool:
-    """A recalibration with a positive slope keeps the order of the patients, so the AUC the rubric quotes once."""
-    return a02["recalibration"]["slope"] > 0 and a02["auc_check"]["before"] == pytest.approx(a02["auc_check"]["after"])
+    # "before and after": a positive slope keeps the patients in the same order, so the AUC is the same
+    assert a02["recalibration"]["slope"] > 0 and a02["auc_check"]["before"] == pytest.approx(a02["auc_check"]["after"])
 
 
 def test_the_a02_rubric_criteria_quote_the_same_numbers(a02):
@@ -205,7 +201,7 @@ def test_the_a02_rubric_criteria_quote_the_same_numbers(a02):
         f"at a {pct(pt)} threshold the model ({nb['model']:.3f}) is no better than referring everyone "
         f"({nb['treat all']:.3f}), and that the difference ({fn} missed CAD against {tn} scans spared in {len(y)} patients)",
         f"at a threshold of {pct(pt)} it does no better than referring everyone",
-        f"{WORDS[fn]} missed CAD against {WORDS[tn]} scans spared in {len(y)} patients",
+        f"{WORDS.get(fn, fn)} missed CAD against {WORDS.get(tn, tn)} scans spared in {len(y)} patients",
     ])
     assert a02["oe"]["VA Long Beach"] > 1 and cal["VA Long Beach"]["slope"] < 1  # "too low", "too extreme"
     assert nb["recalibrated"] == pytest.approx(nb["treat all"])  # "equal after recalibration"
@@ -309,7 +305,7 @@ def test_the_a04_rubric_gives_the_masters_numbers(a04):
     y, risk, risk_no_sex = np.asarray(t["y"]), np.asarray(t["risk"]), np.asarray(t["risk_no_sex"])
     women = np.asarray(t["sex"]) == "Female"
     by_sex = {"women": women, "men": ~women}
-    with_sex = {k: _fnr_fpr(y[m], risk[m] >= 0.5) for k, m in by_sex.items()}
+    with_sex = {k: _fnr_fpr(y[m], np.asarray(t["referred"])[m]) for k, m in by_sex.items()}
     no_sex = {k: _fnr_fpr(y[m], risk_no_sex[m] >= 0.5) for k, m in by_sex.items()}
     assert with_sex["women"][0] == pytest.approx(a04["fnr_women"]) and with_sex["men"][0] == pytest.approx(a04["fnr_men"])
     fnr_w, _, missed_w, cad_w = with_sex["women"]
