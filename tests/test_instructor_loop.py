@@ -254,42 +254,6 @@ def test_the_student_page_states_the_masters_points(a):
     assert expected in page, f"book/{a.module}/assignment.md should say: {expected} …"
 
 
-# ---------------------------------------------------------------- rubrics quote the master's own numbers
-
-def _master_values(a: course.Assignment, names: list[str], tmp_path: Path) -> dict[str, float]:
-    """Run the master (solutions and all tests) on a fresh kernel and read back the named answers."""
-    import json
-    import shutil as sh
-
-    from nbclient import NotebookClient
-
-    nb = course.master_notebook(a)
-    nb.cells.append(nbformat.v4.new_code_cell("import json as _j\nprint(_j.dumps({" + ", ".join(f"{n!r}: float({n})" for n in names) + "}))"))
-    for name in a.data:
-        sh.copy2(REPO / "datasets" / name, tmp_path / name)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    return json.loads("".join(o.get("text", "") for o in nb.cells[-1].outputs))
-
-
-def test_the_a01_rubric_gives_the_numbers_the_master_computes(tmp_path):
-    """Check that every number the a01 rubric tells graders to expect is what the master's solution gives."""
-    v = _master_values(A01, ["sens_05", "spec_05", "ppv_clinic", "missed_per_1000", "pt_cad", "auc_test"], tmp_path)
-    rubric = " ".join((REPO / "instructors" / "rubrics" / f"{A01.id}.md").read_text(encoding="utf-8").split())
-    flagged_with_cad = round(100 * v["ppv_clinic"])
-    expected = [
-        f"sensitivity {v['sens_05']:.2f} and specificity {v['spec_05']:.2f} at 0.5",
-        f"PPV at 10% prevalence about {v['ppv_clinic']:.2f}",
-        f"of 100 patients flagged about {flagged_with_cad} have CAD and {100 - flagged_with_cad} have a CT",
-        f"about {round(v['missed_per_1000'])} of every 1,000 clinic patients have CAD and are missed "
-        f"(Q6: {v['missed_per_1000']:.1f} exactly",
-        f"gives a threshold of {v['pt_cad']:.2f}",
-        f"AUC about {v['auc_test']:.2f}",
-        f"misses at 0.5: {round(100 * (1 - v['sens_05']))} per 1,000",
-    ]
-    for phrase in expected:
-        assert phrase in rubric, f"the a01 rubric should say: {phrase}"
-
-
 # ---------------------------------------------------------------- due dates reach the student's page
 
 def _due_dates_extension():
