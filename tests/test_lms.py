@@ -405,6 +405,25 @@ def test_a_moodle_worksheet_out_of_other_points_is_refused(loop):
         manifest.write_text(saved, encoding="utf-8")
 
 
+def test_a_student_anonymous_in_canvas_is_left_out_of_the_import_with_why(loop):
+    kind, root, _, _, _ = loop
+    if kind != "canvas":
+        pytest.skip("Canvas's anonymous grading only")
+    manifest = lms.manifest_path(root, A)
+    saved = manifest.read_text(encoding="utf-8")
+    try:
+        data = json.loads(saved)
+        jin = next(s for s in data["students"] if s["student_id"] == "s1003")
+        jin["lms_id"] = "anon_x7Kq2"  # as collected from [LATE_]anon_<anonymous id>_<attachment id>_<file>
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+        out = root / "lms" / "anonymous.csv"
+        result = run("export", "a01", "--lms", "canvas", "--course-root", str(root), "--out", str(out))
+        assert result.returncode == 0 and "s1003 (anonymous in Canvas" in result.stderr, result.stderr
+        assert "anon_x7Kq2" not in out.read_text(encoding="utf-8") and len(canvas_import(out.read_text(encoding="utf-8"))) == 3
+    finally:
+        manifest.write_text(saved, encoding="utf-8")
+
+
 def test_hand_graded_points_are_added_once_graded(loop):
     from nbgrader.api import Gradebook
 
