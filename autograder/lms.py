@@ -57,9 +57,11 @@ Moodle (moodle/moodle, mod/assign):
             is "Participant". The participant id is the assignment's own id for the student
             (``get_uniqueid_for_user``), not the user id. Only the current submission is zipped, with no
             late marker: lateness comes from the grading worksheet's ``Status`` ("… late").
-  roster    the grading worksheet (``feedback/offline/locallib.php``, ``download_grades``):
-            ``Identifier`` ("Participant 123"), ``Full name``, the site's identity fields (``ID number``,
-            ``Email address``), ``Status``, ``Grade``, ``Maximum Grade``, ``Last modified (grade)``, ….
+  roster    the grading worksheet (``feedback/offline/locallib.php``, ``download_grades``, through
+            ``gradingtable.php``): ``Identifier`` ("Participant 123"), ``Full name``, the site's identity
+            fields (``ID number``, ``Email address``), ``Status``, ``Grade``, ``Maximum grade`` (``Scale``
+            instead for an assignment graded on a scale, which is not supported), ``Last modified
+            (grade)``, ….
   grades    ``feedback/offline/importgradeslib.php`` (``assignfeedback_offline_grade_importer``) needs
             three columns, ``Identifier``, ``Grade`` and ``Last modified (grade)``, and ignores the
             rest; it reads any feedback-comment column it finds, and would blank comments typed in
@@ -67,24 +69,28 @@ Moodle (moodle/moodle, mod/assign):
             the assignment's maximum grade, and a row whose grade was changed in Moodle after the
             worksheet's ``Last modified (grade)`` unless "Allow updating records that have been modified
             more recently in Moodle than in the spreadsheet" is ticked: the worksheet's own value is
-            written back, and the export is refused when the worksheet's ``Maximum Grade`` is not the
+            written back, and the export is refused when the worksheet's ``Maximum grade`` is not the
             notebook's points. The upload needs the "Offline grading worksheet" feedback type. Column
             names are the site's language strings (``lang/en/assign.php``: ``recordid``,
             ``lastmodifiedgrade``); an English-language site is assumed.
   feedback  ``feedback/file/importziplib.php`` ("Upload multiple feedback files in a zip") splits each
             path on its first four underscores: ``<name>_<participant id>_assignfeedback_file_<file>``.
-Blackboard Learn Original (no public source; Blackboard Help, help.blackboard.com, "Download
-assignments" and "Work Offline with Grade Center Data", the same text as "Uploading or Downloading
-Grade Center Items for Working Offline", library.blackboard.com):
+Blackboard Learn Original (no public source. Blackboard Help, "Uploading or Downloading Grade Center
+Items for Working Offline", library.blackboard.com/ref/3ea64795-6ecc-4abd-b595-0a9a8dfdec94/Content/
+_instructor_grade_center/grade_center_upload_download.htm, the same text as help.blackboard.com's "Work
+Offline with Grade Center Data"; its "Download assignments" page was searched for and not found in a
+stored copy, so the download's names rest on the tools that read them):
   download  ``<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` beside a receipt
             ``<assignment>_<username>_attempt_<time>.txt`` (``Name: First Last (username)``), one set
-            per attempt; the same names as nbgrader's zip-collect example (jupyter/nbgrader,
-            ``nbgrader/plugins/zipcollect.py``) and as read by vangef/BBGradebookOrganiser
-            (``utils/organiser.py``). Assumed (the help pages do not say): the time is the attempt's
-            submission time; the names carry no late marker, so lateness is nbgrader's, from that time
-            and the assignment's due date in the gradebook.
-  roster    the Grade Center download: ``Last Name``, ``First Name``, ``Username``, ``Student ID``,
-            ``Last Access``, ``Availability``, then ``<column> [Total Pts: <points> Score] |<column id>``.
+            per attempt: nbgrader's zip-collect example (jupyter/nbgrader, ``nbgrader/plugins/
+            zipcollect.py``) and vangef/BBGradebookOrganiser (``utils/organiser.py``, which also reads
+            the receipt's ``Name:`` line). Assumed: the time is the attempt's submission time; the names
+            carry no late marker, so lateness is nbgrader's, from that time and the assignment's due
+            date in the gradebook.
+  roster    the Grade Center download: ``Last Name``, ``First Name``, ``Username``, ``Student ID``, …,
+            then ``<column> [Total Pts: <points> Score] |<column id>`` per column (the header form the
+            help page's column ids take, as public scripts that read these downloads show). A
+            tab-delimited ``.xls`` download is read too.
   grades    students are matched on their username and columns on their column id; a column without
             an id is added as a new text column worth 0 points, so pass ``--column`` with the column's
             header from the download to update the assignment's own column. In a comma-delimited
@@ -146,7 +152,7 @@ class Student:
     origin: str = ""
     late: bool | None = None
     submitted_at: str = ""
-    maximum: str = ""  # Moodle's worksheet: Maximum Grade
+    maximum: str = ""  # Moodle's worksheet: Maximum grade
     modified: str = ""  # Moodle's worksheet: Last modified (grade), written back as it was
 
 
@@ -480,7 +486,7 @@ def _number(x: float) -> str:
 
 
 def _moodle_maximum(text: str) -> float | None:
-    """The worksheet's ``Maximum Grade`` ("17.00", or "17,00" where a comma is the decimal mark), if it reads as one."""
+    """The worksheet's ``Maximum grade`` ("17.00", or "17,00" where a comma is the decimal mark), if it reads as one."""
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
@@ -512,7 +518,7 @@ def write_grades(a: Assignment, root: Path, kind: str, out: Path, column: str | 
                 raise UsageError(f"Moodle's grading worksheet gives {a.id} a maximum grade of {_number(moodle_max)}, but it is out of "
                                  f"{_number(g.max_points)} points: set the assignment's Maximum grade in Moodle to "
                                  f"{_number(g.max_points)}, then collect again with the new worksheet as --roster")
-        w.writerow(["Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Last modified (grade)"])
+        w.writerow(["Identifier", "Full name", "Email address", "Grade", "Maximum grade", "Last modified (grade)"])
         for g in rows:
             s = g.student
             w.writerow([f"Participant {s.lms_id}", s.name, s.email, _number(g.points), _number(g.max_points), s.modified or "-"])

@@ -2,7 +2,7 @@
 
 Each LMS's "download all submissions" is built here in the shape its own source or help pages give
 (cited in autograder/lms.py: Canvas's lib/content_zipper.rb, Moodle's mod/assign/classes/downloader.php,
-Blackboard Help's "Download assignments"), for one small class: a student with spaces and accents in her name, a late
+the names nbgrader's zip collect reads for Blackboard), for one small class: a student with spaces and accents in her name, a late
 resubmission (the newest file is the one graded), a wrong answer beside a non-notebook file, a walk-in
 who is not on the roster, and a roster student who submitted nothing. Expected points come from the
 grading tests' oracle: the master's answers score 17 of 17, a wrong question 5 loses its 2 points.
@@ -114,7 +114,7 @@ def moodle_download(path: Path) -> Path:
 
 def moodle_roster(path: Path) -> Path:
     m = CLASS["moodle"]
-    head = ["Identifier", "Full name", "ID number", "Email address", "Status", "Grade", "Maximum Grade",
+    head = ["Identifier", "Full name", "ID number", "Email address", "Status", "Grade", "Maximum grade",
             "Grade can be changed", "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
     top = f"{MAX_POINTS:.2f}"  # the assignment's Maximum grade in Moodle, set to the notebook's points
     rows = [head,
@@ -377,7 +377,7 @@ def test_the_export_parses_as_the_lms_import_and_holds_the_gradebook_s_points(lo
         grades = {k: v[0] for k, v in read.items()}
         assert read["502"][1] == CHIDI_GRADED_IN_MOODLE, "the worksheet's own last-modified time is written back"
         assert read["501"][1] == "-"
-        assert all(float(r[rows[0].index("Maximum Grade")]) == MAX_POINTS for r in rows[1:])
+        assert all(float(r[rows[0].index("Maximum grade")]) == MAX_POINTS for r in rows[1:])
     else:
         grades = blackboard_import(text)
         assert rows[0][4] == f"{A.title} [Total Pts: {MAX_POINTS:g} Score]"
