@@ -5,50 +5,97 @@ names, each notebook placed under the gradebook's student id (through the LMS's 
 is given), the newest attempt kept, and the LMS's late marker recorded. What was collected from which
 LMS is kept in ``<course root>/lms/<assignment>.json``; the way back reads it.
 
-Out: grades in the CSV each LMS imports, and feedback files named so each LMS can give them back.
+Out: grades in the file each LMS imports, and feedback files named so each LMS can give them back.
 
-Moodle's names below were checked against its source; Canvas's and Blackboard's follow the help pages
-named (Blackboard's also nbgrader's zip-collect example), which were not at hand to re-read: what they
-leave open, or what could not be checked, is marked "Assumed".
+Each rule below is cited to the LMS's own source code (Canvas and Moodle publish theirs) or, for
+Blackboard, which does not, to its help pages. What no source settled is marked "Assumed", with what
+was searched.
 
-Canvas (Instructor Guide, "How do I download all student submissions for an assignment?" and "How do I
-import grades in the Gradebook?", community.canvaslms.com):
-  download  flat zip, ``<lastfirst>_<user id>_<attachment id>_<original name>``, with ``LATE`` after the
-            name for work Canvas marks late (``<lastfirst>_LATE_<user id>_…``). The zip holds each
-            student's latest submission only; a file re-uploaded under the same name gets a ``-1``, ``-2``
-            suffix from Canvas. Assumed: attachment ids grow with time, so the largest is the newest; no
-            submission time is in the download, so none is recorded (nbgrader then computes no penalty).
-  roster    the gradebook export: ``Student``, ``ID`` (the user id in the file names), ``SIS User ID``,
-            ``SIS Login ID``, ``Section``; a ``Points Possible`` row.
-  grades    the same columns plus one column per assignment, ``<name> (<assignment id>)``; a column
-            without an id creates a new assignment. Canvas applies its own late policy, if one is set.
-  feedback  Canvas has no upload of feedback files matched to students in bulk: one folder per student.
-Moodle (mod/assign in moodle/moodle: ``downloader.php`` builds the names, ``feedback/file/importziplib.php``
-reads the feedback zip; docs.moodle.org "Assignment settings", "Using Assignment"):
-  download  ``<Full Name>_<participant id>_assignsubmission_file_/<original name>`` ("Download
-            submissions in folders", the default since 3.1) or the same name flat, without the slash;
-            underscores in a name become spaces. The participant id is the assignment's own id for the
-            student, not the user id. Only the latest attempt is in the download. It carries no late
-            marker: Moodle writes lateness in the grading worksheet's ``Status`` ("… late").
-  roster    the grading worksheet (Grading action: "Download grading worksheet"): ``Identifier``
-            ("Participant 123"), ``Full name``, ``ID number`` (when the site shows it), ``Email address``,
-            ``Status``.
-  grades    the same worksheet, ``Grade`` filled in, uploaded with "Upload grading worksheet" (needs the
-            assignment's "Offline grading worksheet" feedback type); rows match on ``Identifier``. Assumed:
-            "-" in ``Last modified (grade)`` (what Moodle writes for a submission never graded) lets the
-            upload through; if a grade was changed in Moodle since, tick "Allow updating records that have
-            been modified more recently in Moodle than in the spreadsheet".
-  feedback  "Upload multiple feedback files in a zip": ``<name>_<participant id>_assignfeedback_file_<file>``;
-            Moodle splits the path on the first four underscores and matches the participant id.
-Blackboard Learn Original (help.blackboard.com, "Download assignments" and "Work offline with Grade
-Center data"; nbgrader's "zip collect" documents the same naming):
-  download  ``<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<original name>`` plus a receipt
+Canvas (instructure/canvas-lms):
+  download  ``lib/content_zipper.rb`` (``ContentZipper#zip_assignment``, ``get_filename``,
+            ``add_upload_submission``): each file is ``<name>[_LATE]_<user id>_<attachment id>_<file>``.
+            ``<name>`` is the student's sortable name ("Núñez, Ana María") lower-cased with every non-word
+            character removed (``núñezanamaría``; an ``_<digits>_`` inside it is removed too, so it
+            never looks like an id); ``LATE`` is Canvas's own late flag (``submission.late?``);
+            ``<file>`` is the student's file name with ``\\ / : * ? " < > |`` replaced by ``_``. With
+            anonymous grading the name is left out and the id is ``anon_<anonymous id>``
+            (``[LATE_]anon_<id>_<attachment id>_<file>``): such a student is collected under that id and
+            cannot be exported (Canvas hides who it is). Only each student's current submission is
+            zipped (``submission.attachment_ids``), so earlier attempts never appear; a file name already
+            taken in the student's files gets a ``-1``, ``-2`` suffix (``Attachment.make_unique_filename``
+            in ``app/models/attachment.rb``). The names carry no time, so none is recorded (nbgrader
+            charges no penalty; Canvas applies its own late policy, if one is set). Assumed: of several
+            notebooks in one submission, the largest attachment id is the last uploaded (ids come from a
+            database sequence); the notebook named as released is preferred anyway.
+  roster    the gradebook export, ``lib/gradebook_exporter.rb``: ``Student`` (or ``LastName``,
+            ``FirstName``), ``ID`` (the user id in the file names), ``SIS User ID`` (when shown),
+            ``SIS Login ID``, ``Section``, one ``<title> (<assignment id>)`` column per assignment; a
+            ``    Points Possible`` row, and a "Manual Posting" row before it when grades are posted by
+            hand. ``CSVWithI18n.csv_i18n_settings`` (``lib/csv_with_i18n.rb``) may write it with ``;``
+            and a byte-order mark: both are read.
+  grades    what ``lib/gradebook_importer.rb`` (``GradebookImporter``) accepts: a header whose first
+            cell contains ``Student`` and second ``ID``, then ``SIS User ID``, ``SIS Login ID``, and
+            ``Section`` closing the student columns; a row whose first cell contains ``Points Possible``;
+            students matched on ``ID``, else the SIS ids, else the name. A column ``<title> (<id>)``
+            updates that assignment; a column with a bare title updates the assignment of exactly that
+            title, else creates a new one. Grades are points: the Canvas assignment must be out of the
+            same points as the notebook.
+  feedback  one folder per student. Canvas's "Re-Upload Submissions" zip (``Assignment#
+            generate_comments_from_files``, ``app/models/assignment.rb``) matches files by
+            ``_<user id>_<attachment id>_`` but names each returned file after the student's own
+            attachment, so an HTML report would come back called ``a01.ipynb``.
+  Searched without finding a stored copy: the Canvas Instructor Guide pages "How do I download all
+  student submissions for an assignment?" and "How do I import grades in the Gradebook?"
+  (community.canvaslms.com); the source above is what they describe.
+Moodle (moodle/moodle, mod/assign):
+  download  ``classes/downloader.php`` (Moodle 4.1 and later; ``tests/downloader_test.php`` lists the
+            names): ``<Full Name>_<participant id>_assignsubmission_file/<file>`` with "Download
+            submissions in folders" (the default since 3.1), ``<Full Name>_<participant id>_
+            assignsubmission_file_<file>`` without. Moodle 3.1 to 4.0 wrote the folder with a trailing
+            underscore (``…_assignsubmission_file_/<file>``), as ``feedback/file/importziplib.php`` still
+            reads: both are recognised. Underscores in a name become spaces; with blind marking the name
+            is "Participant". The participant id is the assignment's own id for the student
+            (``get_uniqueid_for_user``), not the user id. Only the current submission is zipped, with no
+            late marker: lateness comes from the grading worksheet's ``Status`` ("… late").
+  roster    the grading worksheet (``feedback/offline/locallib.php``, ``download_grades``, through
+            ``gradingtable.php``): ``Identifier`` ("Participant 123"), ``Full name``, the site's identity
+            fields (``ID number``, ``Email address``), ``Status``, ``Grade``, ``Maximum grade`` (``Scale``
+            instead for an assignment graded on a scale, which is not supported), ``Last modified
+            (grade)``, ….
+  grades    ``feedback/offline/importgradeslib.php`` (``assignfeedback_offline_grade_importer``) needs
+            three columns, ``Identifier``, ``Grade`` and ``Last modified (grade)``, and ignores the
+            rest; it reads any feedback-comment column it finds, and would blank comments typed in
+            Moodle, so none is written. ``locallib.php`` (``process_import_grades``) skips a grade above
+            the assignment's maximum grade, and a row whose grade was changed in Moodle after the
+            worksheet's ``Last modified (grade)`` unless "Allow updating records that have been modified
+            more recently in Moodle than in the spreadsheet" is ticked: the worksheet's own value is
+            written back, and the export is refused when the worksheet's ``Maximum grade`` is not the
+            notebook's points. The upload needs the "Offline grading worksheet" feedback type. Column
+            names are the site's language strings (``lang/en/assign.php``: ``recordid``,
+            ``lastmodifiedgrade``); an English-language site is assumed.
+  feedback  ``feedback/file/importziplib.php`` ("Upload multiple feedback files in a zip") splits each
+            path on its first four underscores: ``<name>_<participant id>_assignfeedback_file_<file>``.
+Blackboard Learn Original (no public source. Blackboard Help, "Uploading or Downloading Grade Center
+Items for Working Offline", library.blackboard.com/ref/3ea64795-6ecc-4abd-b595-0a9a8dfdec94/Content/
+_instructor_grade_center/grade_center_upload_download.htm, the same text as help.blackboard.com's "Work
+Offline with Grade Center Data"; its "Download assignments" page was searched for and not found in a
+stored copy, so the download's names rest on the tools that read them):
+  download  ``<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` beside a receipt
             ``<assignment>_<username>_attempt_<time>.txt`` (``Name: First Last (username)``), one set
-            per attempt. Assumed: the time is the LMS's submission time; the names carry no late marker,
-            so lateness is nbgrader's, from that time and the assignment's due date in the gradebook.
-  roster    the Grade Center download: ``Last Name``, ``First Name``, ``Username``, ``Student ID``.
-  grades    the same columns plus ``<column> [Total Pts: <points> Score] |<column id>``; a column
-            without an id is added as a new column. Comma-separated, UTF-8.
+            per attempt: nbgrader's zip-collect example (jupyter/nbgrader, ``nbgrader/plugins/
+            zipcollect.py``) and vangef/BBGradebookOrganiser (``utils/organiser.py``, which also reads
+            the receipt's ``Name:`` line). Assumed: the time is the attempt's submission time; the names
+            carry no late marker, so lateness is nbgrader's, from that time and the assignment's due
+            date in the gradebook.
+  roster    the Grade Center download: ``Last Name``, ``First Name``, ``Username``, ``Student ID``, …,
+            then ``<column> [Total Pts: <points> Score] |<column id>`` per column (the header form the
+            help page's column ids take, as public scripts that read these downloads show). A
+            tab-delimited ``.xls`` download is read too.
+  grades    students are matched on their username and columns on their column id; a column without
+            an id is added as a new text column worth 0 points, so pass ``--column`` with the column's
+            header from the download to update the assignment's own column. In a comma-delimited
+            file every value must sit within quotes: every value is quoted. Assumed: UTF-8 (the pages
+            name no encoding for a comma-delimited upload).
   feedback  no bulk upload of feedback files: one folder per student, named by username.
 """
 
@@ -69,8 +116,11 @@ from autograder.course import Assignment, UsageError
 
 KINDS = ("canvas", "moodle", "blackboard")
 
-CANVAS = re.compile(r"^(?P<name>[^_/]+)(?:_(?P<late>LATE))?_(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>[^/]+)$")
-MOODLE = re.compile(r"^(?P<name>[^_/]+)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?:/(?P<nested>.+)|(?P<file>[^/]+))$")
+# Canvas: <name>[_LATE]_<user id>_<attachment id>_<file>, or [LATE_]anon_<anonymous id>_<attachment id>_<file>
+CANVAS = re.compile(r"^(?P<name>\w+?)(?:_(?P<late>LATE))?_(?P<uid>\d+)_(?P<sub>\d+)_(?P<file>[^/]+)$")
+CANVAS_ANONYMOUS = re.compile(r"^(?:(?P<late>LATE)_)?(?P<uid>anon_[A-Za-z0-9]+)_(?P<sub>\d+)_(?P<file>[^/]+)$")
+# Moodle: <name>_<participant id>_assignsubmission_<plugin>/<file> (4.1+), …_<plugin>_/<file> (3.1-4.0), …_<plugin>_<file> (flat)
+MOODLE = re.compile(r"^(?P<name>[^_/]+)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)(?:_?/(?P<nested>.+)|_(?P<file>[^/]+))$")
 BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<uid>[^_/]+)_attempt_(?P<time>\d{4}(?:-\d\d){5})(?:_(?P<file>[^/]+)|\.txt)$")
 BLACKBOARD_TIME = "%Y-%m-%d-%H-%M-%S"
 RESUBMITTED = re.compile(r"^(?P<stem>.+?)(?:-(?P<n>\d+))?\.ipynb$")  # Canvas: a01.ipynb, a01-1.ipynb, …
@@ -102,6 +152,8 @@ class Student:
     origin: str = ""
     late: bool | None = None
     submitted_at: str = ""
+    maximum: str = ""  # Moodle's worksheet: Maximum grade
+    modified: str = ""  # Moodle's worksheet: Last modified (grade), written back as it was
 
 
 @dataclass
@@ -146,12 +198,13 @@ def parse(kind: str, path: str) -> Attempt | None:
     """The attempt a file of a ``kind`` download stands for, or None when its name is not that LMS's."""
     path = unicodedata.normalize("NFC", path)
     if kind == "canvas":
-        m = CANVAS.match(path)
+        m = CANVAS_ANONYMOUS.match(path) or CANVAS.match(path)
         if not m:
             return None
         stem = RESUBMITTED.match(m["file"])
         suffix = int(stem["n"]) if stem and stem["n"] else 0
-        return Attempt(path, m["uid"], m["name"], m["file"], (int(m["sub"]), suffix), None, m["late"] is not None)
+        name = m["name"] if "name" in m.groupdict() else ""
+        return Attempt(path, m["uid"], name, m["file"], (int(m["sub"]), suffix), None, m["late"] is not None)
     if kind == "moodle":
         m = MOODLE.match(path)
         if not m:
@@ -220,12 +273,14 @@ ROSTER_COLUMNS = {
     "lms_id": ("id", "identifier", "username", "lms user id", "lms_id", "user id"),
     "student_id": ("sis user id", "id number", "student id", "student_id", "idnumber"),
     "name": ("student", "full name", "name"),
-    "first": ("first name",),
-    "last": ("last name",),
+    "first": ("first name", "firstname"),
+    "last": ("last name", "lastname"),
     "email": ("email address", "email", "e-mail"),
     "section": ("section",),
     "login": ("sis login id",),
     "status": ("status",),
+    "maximum": ("maximum grade",),
+    "modified": ("last modified (grade)",),
 }
 
 
@@ -240,6 +295,27 @@ class RosterRow:
     section: str = ""
     login: str = ""
     late: bool | None = None
+    maximum: str = ""
+    modified: str = ""
+
+
+def _decode(data: bytes) -> str:
+    """A roster's text: UTF-8 (with or without a byte-order mark), or UTF-16 when it starts with its mark."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _delimiter(text: str) -> str:
+    """The roster's delimiter: Canvas may write ``;`` (and, like GradebookImporter, we take the one that
+    splits the first lines into the same number of fields), Blackboard may write tabs."""
+    lines = text.splitlines()[:3]
+    best, most = ",", 0
+    for sep in (",", ";", "\t"):
+        counts = {len(next(csv.reader([line], delimiter=sep), [])) for line in lines if line.strip()}
+        if len(counts) == 1 and (n := counts.pop()) > most:
+            best, most = sep, n
+    return best
 
 
 def read_roster(path: Path) -> dict[str, RosterRow]:
@@ -247,10 +323,10 @@ def read_roster(path: Path) -> dict[str, RosterRow]:
     if not path.is_file():
         raise UsageError(f"no roster at {path}")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _decode(path.read_bytes())
     except UnicodeDecodeError:
         raise UsageError(f"{path.name} is not a UTF-8 CSV file (export the roster again as CSV)") from None
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     header = [h.strip().lower() for h in next(reader, [])]
     where = {key: next((header.index(n) for n in names if n in header), None) for key, names in ROSTER_COLUMNS.items()}
     if where["lms_id"] is None:
@@ -265,12 +341,13 @@ def read_roster(path: Path) -> dict[str, RosterRow]:
         lms_id = cell("lms_id")
         if moodle_identifier:
             lms_id = "".join(re.findall(r"\d+", lms_id))  # Moodle: "Participant 123"
-        if not lms_id:  # Canvas's "Points Possible" row and blank lines
+        if not lms_id:  # Canvas's "Points Possible" and "Manual Posting" rows, blank lines
             continue
         status = cell("status")
         rows[lms_id] = RosterRow(lms_id, cell("student_id") or lms_id, cell("name") or f"{cell('first')} {cell('last')}".strip(),
                                  cell("first"), cell("last"), cell("email"), cell("section"), cell("login"),
-                                 bool(re.search(r"\blate\b", status, re.IGNORECASE)) if status else None)
+                                 bool(re.search(r"\blate\b", status, re.IGNORECASE)) if status else None,
+                                 cell("maximum"), cell("modified"))
     if not rows:
         raise UsageError(f"roster {path.name} lists no students")
     return rows
@@ -319,7 +396,8 @@ def collect(a: Assignment, root: Path, source: Path, kind: str | None = None, ro
             student, lms_id, (row.name if row and row.name else chosen.name or names.get(lms_id, "")),
             row.email if row else "", row.section if row else "", row.login if row else "",
             row.first if row else "", row.last if row else "", chosen.origin, late,
-            chosen.submitted_at.isoformat(sep=" ") if chosen.submitted_at else ""))
+            chosen.submitted_at.isoformat(sep=" ") if chosen.submitted_at else "",
+            row.maximum if row else "", row.modified if row else ""))
     if people is not None:
         seen = {s.lms_id for s in result.placed} | set(by_student)
         result.without_submission = [f"{r.name or r.student_id} ({r.lms_id})" for r in people.values() if r.lms_id not in seen]
@@ -407,9 +485,21 @@ def _number(x: float) -> str:
     return f"{round(x, 2):g}"
 
 
+def _moodle_maximum(text: str) -> float | None:
+    """The worksheet's ``Maximum grade`` ("17.00", or "17,00" where a comma is the decimal mark), if it reads as one."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+
+
 def write_grades(a: Assignment, root: Path, kind: str, out: Path, column: str | None = None) -> tuple[int, list[str], list[str]]:
     """The LMS's grade import file. Returns rows written, students left out, students with written answers to grade."""
     rows, left_out = grades(a, root, kind)
+    if kind == "canvas":  # Canvas's anonymous grading hides who the student is: there is no id to import under
+        left_out += [f"{g.student.student_id} (anonymous in Canvas: enter the grade in SpeedGrader)"
+                     for g in rows if g.student.lms_id.startswith("anon_")]
+        rows = [g for g in rows if not g.student.lms_id.startswith("anon_")]
     if not rows:
         raise UsageError(f"no graded submission of {a.id} to export (run `autograder grade {a.id[:3]}` first)")
     max_points = max(g.max_points for g in rows)
@@ -422,19 +512,24 @@ def write_grades(a: Assignment, root: Path, kind: str, out: Path, column: str | 
             s = g.student
             w.writerow([s.name, s.lms_id, "" if s.student_id == s.lms_id else s.student_id, s.login, s.section, _number(g.points)])
     elif kind == "moodle":
-        w.writerow(["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade", "Grade can be changed",
-                    "Last modified (submission)", "Last modified (grade)", "Feedback comments"])
+        for g in rows:
+            moodle_max = _moodle_maximum(g.student.maximum)
+            if moodle_max is not None and abs(moodle_max - g.max_points) > 0.005:
+                raise UsageError(f"Moodle's grading worksheet gives {a.id} a maximum grade of {_number(moodle_max)}, but it is out of "
+                                 f"{_number(g.max_points)} points: set the assignment's Maximum grade in Moodle to "
+                                 f"{_number(g.max_points)}, then collect again with the new worksheet as --roster")
+        w.writerow(["Identifier", "Full name", "Email address", "Grade", "Maximum grade", "Last modified (grade)"])
         for g in rows:
             s = g.student
-            w.writerow([f"Participant {s.lms_id}", s.name, s.email, "Submitted for grading", _number(g.points),
-                        _number(g.max_points), "Yes", "-", "-", ""])
+            w.writerow([f"Participant {s.lms_id}", s.name, s.email, _number(g.points), _number(g.max_points), s.modified or "-"])
     elif kind == "blackboard":
         header = column or f"{a.title} [Total Pts: {_number(max_points)} Score]"
-        w.writerow(["Last Name", "First Name", "Username", "Student ID", "Last Access", "Availability", header])
+        w = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # comma-delimited: every value within quotes
+        w.writerow(["Last Name", "First Name", "Username", "Student ID", header])
         for g in rows:
             s = g.student
             first, last = (s.first, s.last) if s.first or s.last else _split_name(s.name)
-            w.writerow([last, first, s.lms_id, "" if s.student_id == s.lms_id else s.student_id, "", "Yes", _number(g.points)])
+            w.writerow([last, first, s.lms_id, "" if s.student_id == s.lms_id else s.student_id, _number(g.points)])
     else:
         raise ValueError(kind)
     out.parent.mkdir(parents=True, exist_ok=True)
