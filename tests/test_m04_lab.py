@@ -51,6 +51,8 @@ RIGHT_ANSWERS = {
     "my_missed_women_per_100": "100 * _rates(y_true[_women], y_pred[_women])[0]",
     "my_occult_ratio": "_occ['G1'] / _occ['G0']",
     "my_gap_after_test": "_gap_pp(y_eval, y_pred_threshold, sex_eval, 'Female', 'Male')",
+    "my_npv_women": "_cm(y_true[_women], y_pred[_women], labels=[0, 1])[0, 0] / _cm(y_true[_women], y_pred[_women], labels=[0, 1])[:, 0].sum()",
+    "my_fnr_women_30": "_rates(y_true[_women], p_test[_women] >= 0.3)[0]",
 }
 # Mistakes students make, written in terms of the right answer `_right`.
 WRONG_ANSWERS = {
@@ -59,6 +61,13 @@ WRONG_ANSWERS = {
     "my_occult_ratio": ["1 / _right", "_occ['G1']", "2 * _right", "1.0", "_occ_unpaired['G1'] / _occ_unpaired['G0']"],
     "my_gap_after_test": ["_right / 100", "-_right", "_gap_pp(y_eval, y_pred_eval, sex_eval, 'Female', 'Male')",
                           "_right + 10"],
+    "my_npv_women": ["1 - _right", "100 * _right", "_rates(y_true[_women], y_pred[_women])[1]",  # an FPR
+                     "1 - _rates(y_true[_women], y_pred[_women])[1]",  # the specificity
+                     "_cm(y_true, y_pred)[0, 0] / _cm(y_true, y_pred)[:, 0].sum()",  # every patient
+                     "_cm(y_true[~_women], y_pred[~_women])[0, 0] / _cm(y_true[~_women], y_pred[~_women])[:, 0].sum()"],
+    "my_fnr_women_30": ["100 * _right", "_rates(y_true[_women], y_pred[_women])[0]",  # threshold 0.5
+                        "_rates(y_true[~_women], p_test[~_women] >= 0.3)[0]",  # men
+                        "_rates(y_true[_women], p_test[_women] >= 0.3)[1]", "_right + 0.1"],  # the FPR
 }
 METRICS_PROBE = REFERENCES + """\
 from sklearn.metrics import accuracy_score as _acc
