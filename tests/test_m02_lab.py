@@ -32,6 +32,8 @@ _after = live[live["month"] >= 7]
 _hu = groups["Hungary"]
 _y_hu, _p_hu = _hu["cad"].to_numpy(), _hu["risk"].to_numpy()
 _lp_hu = _np.log(_p_hu / (1 - _p_hu))
+_slope_hu = _LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).coef_[0, 0]
+_lp_upd = _np.log(va_update["risk"].to_numpy() / (1 - va_update["risk"].to_numpy()))
 _rows = _np.random.default_rng(42).integers(0, len(_y_va), size=(1000, len(_y_va)))
 _oe_r = _y_va[_rows].sum(axis=1) / _p_va[_rows].sum(axis=1)  # O/E in each resample, without a loop
 _tp_hu, _fp_hu = _np.sum((_p_hu >= 0.2) & (_y_hu == 1)), _np.sum((_p_hu >= 0.2) & (_y_hu == 0))
@@ -55,7 +57,8 @@ RIGHT_ANSWERS = {
     "my_auc_recalibrated": "_auc(va_check['cad'], va_check['risk'])",  # recalibration keeps the ranking
     "my_nb_va": "(_np.sum((_p_va >= 0.2) & (_y_va == 1)) - _np.sum((_p_va >= 0.2) & (_y_va == 0)) * 0.2 / 0.8) / len(_y_va)",
     "my_oe_recorded_after": "_after['sepsis_recorded'].mean() / _after['risk'].mean()",
-    "my_intercept_hungary": "_newton_intercept(_y_hu, _lp_hu)",
+    "my_calibration_hungary": "{'intercept': _newton_intercept(_y_hu, _lp_hu), 'slope': _slope_hu}",
+    "my_risk_15_updated": "1 / (1 + _np.exp(-(_np.log(0.15 / 0.85) + _newton_intercept(va_update['cad'].to_numpy(), _lp_upd))))",
     "my_oe_interval": "_np.percentile(_oe_r, [2.5, 97.5])",
     "my_nb_hungary": "(_tp_hu - _fp_hu * 0.2 / 0.8) / len(_y_hu)",
 }
@@ -80,11 +83,16 @@ WRONG_ANSWERS = {
         "1 / _right", "_after['sepsis'].sum() / _after['risk'].sum()",
         "live['sepsis_recorded'].sum() / live['risk'].sum()", "0.9",
     ],
-    "my_intercept_hungary": [
-        "_np.log(_y_hu.mean() / (1 - _y_hu.mean()))",  # no offset: the log-odds of the prevalence
-        "_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).intercept_[0]",  # with a slope
-        "_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).coef_[0, 0]",  # the slope
-        "-_right", "_np.array([_right, 1.0])",
+    "my_calibration_hungary": [
+        "{'intercept': _right['slope'], 'slope': _right['intercept']}",  # swapped
+        "dict(_right, intercept=_np.log(_y_hu.mean() / (1 - _y_hu.mean())))",  # no offset: log-odds of the prevalence
+        "dict(_right, intercept=_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).intercept_[0])",
+        "dict(_right, slope=_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).intercept_[0])",
+        "dict(_right, slope=1.0)", "{'intercept': _right['intercept']}", "_right['intercept']",
+    ],
+    "my_risk_15_updated": [
+        "_np.log(0.15 / 0.85) + intercept_update", "0.15 + intercept_update", "100 * _right",
+        "1 / (1 + _np.exp(-(a + b * _np.log(0.15 / 0.85))))", "0.15",
     ],
     "my_oe_interval": [
         "_np.percentile(_oe_r, [0.025, 0.975])", "_np.percentile(_oe_r, [5, 95])",
@@ -126,6 +134,8 @@ for _name, _g in groups.items():
 
 # Your turn 4 says the Hungarian calibration intercept is below 0 (risks too high on average)
 assert _newton_intercept(_y_hu, _lp_hu) < 0
+# Your turn 6 says the intercept update raises a VA patient's risk (the model under-predicts at the VA)
+assert intercept_update > 0
 
 # The same model as the chapter: two thirds of Cleveland for training, the rest held out
 assert len(train_idx) == 202 and len(test_idx) == 101 and set(train_idx).isdisjoint(test_idx)

@@ -306,12 +306,17 @@ else:
     print("Not quite. Pass the VA outcomes and risks to calibration_intercept_slope and take 'slope'.")
 
 # %% [markdown]
-# **Your turn 4 (write the statsmodels call yourself).** The graded assignment asks you to write the
-# `sm.GLM` fits, not only to call `calibration_intercept_slope`. Practise the first one on the patients of
-# **Hungary**: their **calibration intercept**. Copy the `intercept = ...` line of the function above and
-# change its inputs: the outcome `y_hungary` first, a column of ones (`np.ones_like(lp_hungary)`) as the
-# only covariate, `family=sm.families.Binomial()`, and the linear predictor as the `offset`;
-# `.fit().params[0]` is the intercept. Store that one number in `my_intercept_hungary`.
+# **Your turn 4 (write the statsmodels calls yourself).** The graded assignment asks you to write the
+# `sm.GLM` fits, not only to call `calibration_intercept_slope`. Practise them on the patients of
+# **Hungary**. Copy the `intercept = ...` and `slope = ...` lines of the function above and change their
+# inputs to `y_hungary` and `lp_hungary`:
+#
+# - the **intercept**: the outcome first, a column of ones (`np.ones_like(lp_hungary)`) as the only
+#   covariate, `family=sm.families.Binomial()`, and the linear predictor as the `offset`; `.fit().params[0]`;
+# - the **slope**: the outcome, then `sm.add_constant(lp_hungary)` (an intercept and the linear predictor),
+#   no offset; `.fit().params[1]`.
+#
+# Store the two numbers in a dictionary: `my_calibration_hungary = {"intercept": ..., "slope": ...}`.
 
 # %%
 hungary = groups["Hungary"]
@@ -320,30 +325,42 @@ lp_hungary = logit(hungary["risk"].to_numpy())  # the linear predictor of each H
 print(f"Hungary: {len(hungary)} patients, {y_hungary.sum()} with CAD.")
 
 # %%
-my_intercept_hungary = None  # Write your answer here.
+my_calibration_hungary = None  # Write your answer here.
 
 # %%
-"""Check that your calibration intercept for Hungary is right (prints a hint, never the answer)."""
+"""Check that your calibration intercept and slope for Hungary are right (prints a hint, never the answer)."""
 _binomial = sm.families.Binomial()
-_ref = sm.GLM(y_hungary, np.ones_like(lp_hungary), family=_binomial, offset=lp_hungary).fit().params[0]
+_intercept = sm.GLM(y_hungary, np.ones_like(lp_hungary), family=_binomial, offset=lp_hungary).fit().params[0]
 _no_offset = sm.GLM(y_hungary, np.ones_like(lp_hungary), family=_binomial).fit().params[0]
 _with_slope = sm.GLM(y_hungary, sm.add_constant(lp_hungary), family=_binomial).fit().params
-if my_intercept_hungary is None:
+
+
+def _near(value, reference):
+    return np.size(value) == 1 and abs(float(np.ravel(value)[0]) - reference) < 0.006
+
+
+if my_calibration_hungary is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif np.size(my_intercept_hungary) != 1:
-    print("Not quite: store one number, the intercept: end the line with .fit().params[0].")
-elif abs(float(np.ravel(my_intercept_hungary)[0]) - _ref) < 0.006:
-    print("Correct ✔ Below 0: in Hungary the risks are too high on average, as its O/E below 1 said.")
-elif abs(float(np.ravel(my_intercept_hungary)[0]) - _no_offset) < 0.006:
-    print("Not quite: without the offset you fitted the log-odds of the prevalence. Add offset=lp_hungary.")
-elif abs(float(np.ravel(my_intercept_hungary)[0]) - _with_slope[0]) < 0.006:
-    print("Not quite: that is the intercept of a model that also fits a slope. For the calibration intercept "
-          "the linear predictor is the offset, and a column of ones the only covariate.")
-elif abs(float(np.ravel(my_intercept_hungary)[0]) - _with_slope[1]) < 0.006:
-    print("Not quite: that is the calibration slope. The intercept is .params[0] of the fit with the offset.")
+elif not isinstance(my_calibration_hungary, dict) or set(my_calibration_hungary) != {"intercept", "slope"}:
+    print('Not quite: give a dictionary with the two keys "intercept" and "slope".')
+elif _near(my_calibration_hungary["intercept"], _intercept) and _near(my_calibration_hungary["slope"], _with_slope[1]):
+    print("Correct ✔ Intercept below 0: in Hungary the risks are too high on average, as its O/E below 1 said.")
+elif _near(my_calibration_hungary["intercept"], _with_slope[1]) and _near(my_calibration_hungary["slope"], _intercept):
+    print("Not quite: the two values are swapped.")
+elif _near(my_calibration_hungary["intercept"], _no_offset):
+    print("Not quite: without the offset, the intercept is the log-odds of the prevalence. Add offset=lp_hungary.")
+elif _near(my_calibration_hungary["intercept"], _with_slope[0]):
+    print("Not quite: your intercept comes from the fit that also estimates a slope. For the calibration "
+          "intercept the linear predictor is the offset, and a column of ones the only covariate.")
+elif not _near(my_calibration_hungary["intercept"], _intercept):
+    print("Not quite: check the intercept. sm.GLM(y_hungary, np.ones_like(lp_hungary), "
+          "family=sm.families.Binomial(), offset=lp_hungary).fit().params[0].")
+elif _near(my_calibration_hungary["slope"], _with_slope[0]):
+    print("Not quite: for the slope take the coefficient of the linear predictor, the second of the fit's "
+          "params, not its intercept (the first).")
 else:
-    print("Not quite. sm.GLM(y_hungary, np.ones_like(lp_hungary), family=sm.families.Binomial(), "
-          "offset=lp_hungary).fit().params[0].")
+    print("Not quite: check the slope: the GLM of y_hungary on sm.add_constant(lp_hungary), no offset, and the "
+          "second of its params.")
 
 # %% [markdown]
 # ## 5. The Brier score and the scaled Brier score
@@ -455,6 +472,33 @@ risk_update_after = updated_risk(va_update["risk"], intercept_update)
 print(f"O/E in the update half after the intercept update: {va_update['cad'].sum() / risk_update_after.sum():.3f}")
 
 # %% [markdown]
+# **Your turn 6 (one patient's risk after the update).** The model gives a VA patient a risk of **15 %**.
+# What is his risk after the **intercept update**? Three steps, as in `updated_risk`: his log-odds,
+# `logit(0.15)`; add `intercept_update`; turn the log-odds back into a risk, `1 / (1 + np.exp(-(...)))`.
+# Store it in `my_risk_15_updated` (a proportion between 0 and 1).
+
+# %%
+my_risk_15_updated = None  # Write your answer here.
+
+# %%
+"""Check that your updated risk is right (prints a hint, never the answer)."""
+_lo = logit(0.15) + intercept_update
+if my_risk_15_updated is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-_lo))) < 0.0006:
+    print("Correct ✔ At the VA, the update raises a risk that the Cleveland model put too low.")
+elif abs(float(my_risk_15_updated) - _lo) < 0.0006:
+    print("Not quite: that is still on the log-odds scale. Turn it back into a risk: 1 / (1 + np.exp(-x)).")
+elif abs(float(my_risk_15_updated) - (0.15 + intercept_update)) < 0.0006:
+    print("Not quite: the intercept is added to the LOG-ODDS, not to the risk. Start from logit(0.15).")
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-(a + b * logit(0.15))))) < 0.0006:
+    print("Not quite: that is logistic recalibration (a and b). The question asks for the intercept update.")
+elif float(my_risk_15_updated) > 1:
+    print("Not quite: give a proportion between 0 and 1, not a percentage.")
+else:
+    print("Not quite. 1 / (1 + np.exp(-(logit(0.15) + intercept_update))).")
+
+# %% [markdown]
 # On the patients it was fitted on, the intercept update makes O/E exactly 1: that is what fitting an
 # intercept does, so it proves nothing. The **check half** is the honest test:
 
@@ -474,7 +518,7 @@ check_table.drop(columns=["patients", "prevalence"])
 # also that the slope estimated on 100 patients (above) and the slope seen in the other 100 differ a lot:
 # small samples make noisy updates, the subject of the next section.
 #
-# **Your turn 6.** Compute the **AUC of the recalibrated risks** in the check half,
+# **Your turn 7.** Compute the **AUC of the recalibrated risks** in the check half,
 # `versions["recalibrated"]` against `va_check["cad"]`, with `roc_auc_score`.
 
 # %%
@@ -539,7 +583,7 @@ print(f"VA calibration slope {validation.loc['VA Long Beach', 'slope']:.2f}, "
 # VA figures are rough, and an update fitted on 100 of them is rougher still. At development, the same
 # idea measures **optimism**: a model always looks better on the patients it was fitted on.
 #
-# **Your turn 7 (a bootstrap by hand).** The assignment asks you to write a bootstrap yourself. Practise on
+# **Your turn 8 (a bootstrap by hand).** The assignment asks you to write a bootstrap yourself. Practise on
 # another number: **O/E at the VA** (Your turn 1). The cell below draws the 1,000 resamples for you, all
 # at once: each row of `resamples` holds the positions of the 200 patients drawn. In the answer cell, write
 # two lines:
@@ -611,7 +655,7 @@ n = len(va)
 print(f"At the VA, threshold {PT}: {tp} true positives and {fp} false positives among {n} patients.")
 
 # %% [markdown]
-# **Your turn 8.** Write the formula in one line: the **net benefit of the model at the VA** at
+# **Your turn 9.** Write the formula in one line: the **net benefit of the model at the VA** at
 # $p_t = 0.2$, from `tp`, `fp`, `n` and `PT`.
 
 # %%
@@ -636,9 +680,9 @@ else:
     print("Not quite. TP / n − FP / n × pt / (1 − pt).")
 
 # %% [markdown]
-# **Your turn 9 (the same, as a function).** The assignment asks you to write net benefit as a small
+# **Your turn 10 (the same, as a function).** The assignment asks you to write net benefit as a small
 # **function**, to reuse it on other patients and other ways of deciding. Complete the two lines marked
-# `None` in `nb_at` (the false positives, and the formula of Your turn 8), run the cell, then store in
+# `None` in `nb_at` (the false positives, and the formula of Your turn 9), run the cell, then store in
 # `my_nb_hungary` the net benefit of the model **in Hungary** at 0.2:
 # `nb_at(groups["Hungary"]["cad"], groups["Hungary"]["risk"], 0.2)`. (To refer everyone, you would pass
 # risks that are all 1: `np.ones(n)`.)
@@ -674,7 +718,7 @@ elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu * PT)) < 0.0006
 elif abs(float(my_nb_hungary) - net_benefit_all(_hu["cad"], np.array([PT]))[0]) < 0.0006:
     print("Not quite: that is referring everyone. Pass the model's risks, groups['Hungary']['risk'].")
 elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
-    print("Not quite: that is the VA value of Your turn 8. Pass the Hungarian patients to nb_at.")
+    print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
 else:
     print("Not quite. In nb_at: false_pos counts referred patients WITHOUT the disease (~has_disease), and "
           "the return line is true_pos / n_patients − false_pos / n_patients × pt / (1 − pt).")
@@ -853,7 +897,7 @@ plt.show()
 # too much sepsis). Watching the inputs (lactate jumped), auditing a sample of charts against the record,
 # and asking what changed at the hospital are part of the plan too.
 #
-# **Your turn 10.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
+# **Your turn 11.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
 # recorded cases over the sum of predicted risks, for those months of `live`).
 
 # %%
