@@ -35,6 +35,7 @@ RIGHT_ANSWERS = {
     "my_perm_st_logreg": "_pi(logreg, X_test, y_test, scoring='roc_auc', n_repeats=10, random_state=0).importances_mean[_st]",
     "my_shap_hr_women": "_np.abs(_sv_test[_women, _hr]).mean()",
     "my_auc_refit": "_auc(y_test, _lr_ref.predict_proba(_sc_ref.transform(X_test))[:, 1])",
+    "my_slope_logreg": "_slope_lr_ref",  # statsmodels, where the lab uses scikit-learn
 }
 WRONG_ANSWERS = {
     "my_top_input": ["'no_chest_pain'", "'exercise_angina'", "'age'", "'ST depression'", "3"],
@@ -51,6 +52,9 @@ WRONG_ANSWERS = {
     "my_shap_hr_women": ["100 * _right", "_sv_test[_women, _hr].mean()", "_np.abs(_sv_test[:, _hr]).mean()",
                          "_np.abs(_sv_test[~_women, _hr]).mean()", "_right + 0.01"],
     "my_auc_refit": ["0.995", "_auc(y_test, logreg.predict(X_test))", "auc_forest", "1 - _right"],
+    "my_slope_logreg": ["cal_slope", "_LR().fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).coef_[0, 0]",
+                        "_LR(C=_np.inf).fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).intercept_[0]",
+                        "_LR(C=_np.inf).fit(_p_lr_ref.reshape(-1, 1), y_test).coef_[0, 0]", "_right + 0.1"],
 }
 REFERENCES = """\
 import numpy as _np
@@ -76,6 +80,10 @@ if "_sv_test" not in globals():  # computed once, for every probe
     _sv_test = _shap.TreeExplainer(forest).shap_values(X_test)[:, :, 1]
     _sc_ref = _SS().fit(X_train)
     _lr_ref = _LR(C=_np.inf, solver="lbfgs", max_iter=100_000, tol=1e-10).fit(_sc_ref.transform(X_train), y_train)
+    import statsmodels.api as _sm
+    _p_lr_ref = logreg.predict_proba(X_test)[:, 1]
+    _slope_lr_ref = _sm.GLM(y_test.to_numpy(), _sm.add_constant(_np.log(_p_lr_ref / (1 - _p_lr_ref))),
+                            family=_sm.families.Binomial()).fit().params[1]
 _b_age_ref = _lr_ref.coef_[0][list(X.columns).index("age")] / _sc_ref.scale_[list(X.columns).index("age")]
 """
 METRICS_PROBE = REFERENCES + """\

@@ -825,6 +825,40 @@ plt.show()
 # need a model whose calibration has been checked on patients like him, and recalibrated if needed
 # (Module 2 shows how; with a couple of hundred patients to learn from, even that is hard).
 #
+# **Your turn 8 (a calibration slope with scikit-learn).** Is the **logistic regression** calibrated on the
+# same test patients? In the answer cell, write three lines, as in the cell above but for `logreg`:
+#
+# 1. its probabilities for the test patients, `logreg.predict_proba(X_test)[:, 1]`;
+# 2. their log-odds, `np.log(p / (1 - p))`;
+# 3. the calibration slope: `LogisticRegression(C=np.inf)` (no penalty) fitted on the log-odds as a single
+#    column, `.reshape(-1, 1)`, and `y_test`; its `.coef_[0, 0]`. Store it in `my_slope_logreg`.
+
+# %%
+my_slope_logreg = None  # Write your answer here.
+
+# %%
+"""Check that the calibration slope of the logistic regression is right (prints a hint, never the answer)."""
+_p_lr = logreg.predict_proba(X_test)[:, 1]
+_lp_lr = np.log(_p_lr / (1 - _p_lr)).reshape(-1, 1)
+_fit = LogisticRegression(C=np.inf).fit(_lp_lr, y_test)
+if my_slope_logreg is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_slope_logreg), _fit.coef_[0, 0], atol=0.005):
+    print("Correct ✔ Compare it with the forest's slope, cal_slope: 1 is ideal for both.")
+elif np.isclose(float(my_slope_logreg), cal_slope, atol=0.005):
+    print("Not quite: that is the FOREST's slope. Use logreg.predict_proba(X_test)[:, 1].")
+elif np.isclose(float(my_slope_logreg), _fit.intercept_[0], atol=0.005):
+    print("Not quite: that is the intercept of the fit. The slope is .coef_[0, 0].")
+elif np.isclose(float(my_slope_logreg), LogisticRegression().fit(_lp_lr, y_test).coef_[0, 0], atol=0.005):
+    print("Not quite: the default LogisticRegression is penalised, which pulls the slope towards 0. Pass C=np.inf.")
+elif np.isclose(float(my_slope_logreg), LogisticRegression(C=np.inf).fit(_p_lr.reshape(-1, 1), y_test).coef_[0, 0],
+                atol=0.005):
+    print("Not quite: you fitted on the probabilities. Fit on their log-odds, np.log(p / (1 - p)).")
+else:
+    print("Not quite. Probabilities of logreg, their log-odds as one column, then "
+          "LogisticRegression(C=np.inf).fit(log_odds.reshape(-1, 1), y_test).coef_[0, 0].")
+
+# %% [markdown]
 # ## 10. Explaining a prediction to a patient
 #
 # Mr R. asks: *"Why does the computer think I have heart disease?"* A SHAP waterfall is not an answer for
@@ -862,7 +896,7 @@ print("What lowered it: " + "; ".join(plain.get(name, name) for name in down.ind
 print("This is a pattern in past patients, not a diagnosis: a scan of your heart arteries is the next step.")
 
 # %% [markdown]
-# **Your turn 8 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
+# **Your turn 9 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
 # understand. Would you mention the "no chest pain" reason? (Honesty says the model used it; clinical
 # judgement says it is hard to interpret: a referral artefact, or a trace of anginal equivalents like his
 # breathlessness. A good answer says so, briefly, and gives it little weight.) Does the flag change his next
