@@ -715,7 +715,7 @@ elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu)) < 0.0006:
     print("Not quite: each false positive counts as pt / (1 − pt) of a true positive, not as a whole one.")
 elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu * PT)) < 0.0006:
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
-elif abs(float(my_nb_hungary) - net_benefit_all(_hu["cad"], np.array([PT]))[0]) < 0.0006:
+elif abs(float(my_nb_hungary) - (_y_hu.mean() - (1 - _y_hu.mean()) * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is referring everyone. Pass the model's risks, groups['Hungary']['risk'].")
 elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
