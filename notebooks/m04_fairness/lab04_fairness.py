@@ -752,7 +752,8 @@ else:
 #
 # The assignment asks you to write a small **function** that returns a **dictionary** of rates, to keep one
 # group's patients with a **mask** (`y_true[sex == "Female"]`: the rows where the mask is True), and to
-# call fairlearn's `MetricFrame` yourself. Here is each of them once, on other quantities.
+# call fairlearn's `MetricFrame` and `ThresholdOptimizer` yourself. Here is each of them once, on other
+# quantities.
 #
 # **Your turn 4 (a function that returns a dictionary).** Complete the two lines marked `None` in
 # `predictive_values` (the true negatives; the NPV, TN / (TN + FN)), run the cell, then store in
@@ -834,7 +835,44 @@ else:
           'sensitive_features=sex).by_group["Female"].')
 
 # %% [markdown]
-# **Your turn 6 (think, no code to check).** Write, in three sentences for the cardiology service, what
+# **Your turn 6 (`ThresholdOptimizer`).** Suppose the cardiology service asked instead for **equalised
+# odds**: equal rates of missed disease (FNR) *and* of unneeded invasive angiograms (FPR) in women and men.
+# Redo section 5's fix with that constraint, in four lines:
+#
+# 1. `ThresholdOptimizer(...)` with the same arguments as in section 5 but `constraints="equalized_odds"`;
+# 2. `.fit(...)` on the **tuning** half: `tune[features]`, `tune["cad"]`, `sensitive_features=tune["sex"]`;
+# 3. `.predict(...)` on the **evaluation** half: `evaluate[features]`, `sensitive_features=sex_eval`,
+#    `random_state=SEED`;
+# 4. `my_accuracy_odds_fix = accuracy_score(y_eval, ...)` with those calls.
+
+# %%
+my_accuracy_odds_fix = None  # Write your answer here.
+
+# %%
+"""Check that your accuracy after the equalised-odds fix is right (prints a hint, never the answer)."""
+_fix = ThresholdOptimizer(estimator=model, constraints="equalized_odds", objective="accuracy_score",
+                          predict_method="predict_proba", prefit=True)
+_fix.fit(tune[features], tune["cad"], sensitive_features=tune["sex"])
+_calls_eval = _fix.predict(evaluate[features], sensitive_features=sex_eval, random_state=SEED)
+_calls_tune = _fix.predict(tune[features], sensitive_features=tune["sex"], random_state=SEED)
+if my_accuracy_odds_fix is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif float(my_accuracy_odds_fix) > 1:
+    print("Not quite: give the accuracy as a fraction between 0 and 1, not a percentage.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, _calls_eval)) < 0.005:
+    print("Correct ✔ Compare it with the accuracy of the model at 0.5 and of the equal-FNR fix, in `comparison`.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_threshold)) < 0.005:
+    print('Not quite: that is section 5\'s equal-FNR fix. Use constraints="equalized_odds".')
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_eval)) < 0.005:
+    print("Not quite: that is the model at 0.5, before any fix. Use the calls of your ThresholdOptimizer.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(tune["cad"], _calls_tune)) < 0.005:
+    print("Not quite: that is the tuning half, where the fix was fitted. Predict on the evaluation half.")
+else:
+    print('Not quite. Fit on tune with sensitive_features=tune["sex"], predict on evaluate[features] with '
+          "sensitive_features=sex_eval and random_state=SEED, then accuracy_score(y_eval, calls).")
+
+# %% [markdown]
+# **Your turn 7 (think, no code to check).** Write, in three sentences for the cardiology service, what
 # removing `sex` from the inputs would change for women, using the `trade_off` table of section 6: their
 # missed disease, their unneeded invasive angiograms, and what their predicted probabilities would mean.
 # (Hint: it does narrow the gap in FNR; what does it cost?) And `ThresholdOptimizer` uses sex at the moment
