@@ -292,6 +292,38 @@ else:
     print('Not quite. burden.index[burden["flags per positive caught"] <= 6].min().')
 
 # %% [markdown]
+# **Your turn 4 (a loop over thresholds).** The `burden` table was built by a loop over the thresholds. Do
+# the same for the **PPV** at three thresholds between those of the table, 0.05, 0.07 and 0.09: a
+# dictionary `{threshold: PPV}`. For each threshold `t`, the flags are `silent["risk"] >= t`, and the PPV is
+# the flags on positive tests (`flags & silent["positive"]`) over all the flags. A dictionary comprehension
+# does it in one line, `{t: ... for t in [0.05, 0.07, 0.09]}`, or a `for` loop that fills `ppv[t] = ...`.
+# Store it in `my_ppv_by_threshold`.
+
+# %%
+my_ppv_by_threshold = None  # Write your answer here.
+
+# %%
+"""Check that your PPV at each threshold is right (prints a hint, never the answer)."""
+_ts = [0.05, 0.07, 0.09]
+_flags = {t: silent["risk"] >= t for t in _ts}
+_ppv = {t: (_flags[t] & silent["positive"]).sum() / _flags[t].sum() for t in _ts}
+_sens = {t: (_flags[t] & silent["positive"]).sum() / silent["positive"].sum() for t in _ts}
+if my_ppv_by_threshold is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_ppv_by_threshold, dict) or sorted(my_ppv_by_threshold) != _ts:
+    print("Not quite: give a dictionary with one key per threshold of the list, the thresholds themselves.")
+elif all(abs(float(my_ppv_by_threshold[t]) - _ppv[t]) < 0.0006 for t in _ts):
+    print("Correct ✔ The higher the threshold, the higher the PPV, and the fewer positives caught.")
+elif all(abs(float(my_ppv_by_threshold[t]) - _sens[t]) < 0.0006 for t in _ts):
+    print("Not quite: that is the sensitivity (divided by all positive tests). The PPV divides by the flags.")
+elif all(abs(float(my_ppv_by_threshold[t]) - 1 / _ppv[t]) < 0.006 for t in _ts):
+    print("Not quite: that is flags per positive caught, upside down. Positive flags over all flags.")
+elif any(float(v) > 1 for v in my_ppv_by_threshold.values()):
+    print("Not quite: give each PPV as a fraction between 0 and 1, not a percentage.")
+else:
+    print('Not quite. For each t: ((silent["risk"] >= t) & silent["positive"]).sum() / (silent["risk"] >= t).sum().')
+
+# %% [markdown]
 # Who are the flagged tests? A model can reach a "good" PPV by recognising the groups that were more often
 # positive rather than the infected person. Count the flags at 0.10 by group tested, and look at the
 # hospital's own patients.
@@ -345,7 +377,7 @@ print(f"Flagged at 0.10: {len(flagged_10)} tests, {k_flag / len(flagged_10):.1%}
 # Where the flags are raised, the model under-predicts: a calibrated overall O/E does not make the number a
 # probability for the people it flags.
 #
-# **Your turn 4 (one number per group: `groupby`).** Is the model calibrated for every **group tested**
+# **Your turn 5 (one number per group: `groupby`).** Is the model calibrated for every **group tested**
 # (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group: `silent.groupby("demo_group")`
 # gives the pairs `(group name, its rows)`, so
 # `{g: ... for g, part in silent.groupby("demo_group")}` with, in place of `...`, the positive tests of
@@ -473,7 +505,7 @@ print(f"Women − men: {sex_diff:+.1%} (95% CI {sex_diff_ci[0]:+.1%} to {sex_dif
 by_sex
 
 # %% [markdown]
-# **Your turn 5.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
+# **Your turn 6.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
 # fraction between 0 and 1.
 
 # %%
@@ -525,7 +557,7 @@ pd.crosstab(references["lookup"], references["status"], margins=True)
 # real journal names, and DOIs that look right but resolve to nothing (here under the prefix 10.0000, so no
 # real paper is misattributed). **Never cite a reference you have not opened.**
 #
-# **Your turn 6.** What fraction of the references in the list are **accurate** (the title is in the
+# **Your turn 7.** What fraction of the references in the list are **accurate** (the title is in the
 # catalogue and every field matches)? Use the `lookup` column.
 
 # %%
@@ -544,6 +576,48 @@ elif abs(float(my_fraction_accurate) - found.mean()) < 0.005:
     print("Not quite: that counts every reference whose title exists, including the inaccurate ones.")
 else:
     print("Not quite. Count the rows with lookup == 'accurate' and divide by the number of references.")
+
+# %% [markdown]
+# **Your turn 8 (a confidence interval for a proportion).** The list is a small sample of what the tool
+# writes. Give the **95 % Wilson interval** of the share of **fabricated** references: count them
+# (`references["lookup"] == "fabricated"`, summed), then
+# `binomtest(k, n).proportion_ci(method="wilson")` with `n` the number of references, as in the `wilson`
+# function of section 3. Store `[ci.low, ci.high]` in `my_fabricated_ci`.
+
+# %%
+my_fabricated_ci = None  # Write your answer here.
+
+# %%
+"""Check that your Wilson interval for the share of fabricated references is right (prints a hint, never the answer)."""
+_k_fab, _n_refs = int((references["lookup"] == "fabricated").sum()), len(references)
+_k_not_acc = int((references["lookup"] != "accurate").sum())
+
+
+def _interval(k, n, method):
+    ci = binomtest(k, n).proportion_ci(method=method)
+    return [ci.low, ci.high]
+
+
+def _same(given, reference):
+    return all(abs(float(g) - r) < 0.005 for g, r in zip(given, reference))
+
+
+_given = [my_fabricated_ci.low, my_fabricated_ci.high] if hasattr(my_fabricated_ci, "low") else my_fabricated_ci
+if my_fabricated_ci is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.size(_given) != 2:
+    print("Not quite: give the two limits, [ci.low, ci.high].")
+elif _same(_given, _interval(_k_fab, _n_refs, "wilson")):
+    print("Correct ✔ With so few references the interval is wide: report it with the share.")
+elif any(float(v) > 1 for v in _given):
+    print("Not quite: give the limits as fractions between 0 and 1, not percentages.")
+elif _same(_given, _interval(_k_fab, _n_refs, "exact")):
+    print('Not quite: that is the default (exact) interval. Pass method="wilson".')
+elif _same(_given, _interval(_k_not_acc, _n_refs, "wilson")):
+    print("Not quite: that counts the inaccurate references too. Count lookup == 'fabricated' only.")
+else:
+    print('Not quite. k = (references["lookup"] == "fabricated").sum(), n = len(references); '
+          'binomtest(k, n).proportion_ci(method="wilson").')
 
 # %% [markdown]
 # ## 5. A paired audit: same question, different stated sex or race
@@ -594,7 +668,7 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **Your turn 7 (rows that meet two conditions).** In how many of the **chest-pain** answers would the
+# **Your turn 9 (rows that meet two conditions).** In how many of the **chest-pain** answers would the
 # patient have been reassured, without the work-up the case calls for (`escalates` equal to 0)? Keep the
 # rows where both conditions hold, each in brackets and joined by `&`:
 # `paired[(paired["scenario"] == "chest_pain") & (paired["escalates"] == 0)]`, and count them with `len(...)`.
