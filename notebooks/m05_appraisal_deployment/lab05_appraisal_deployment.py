@@ -395,7 +395,7 @@ if my_oe_by_group is None:
 elif not isinstance(my_oe_by_group, dict) or sorted(my_oe_by_group) != _groups_tested:
     print(f"Not quite: give a dictionary with one key per group tested: {_groups_tested}.")
 elif all(abs(float(my_oe_by_group[g]) - _ref[g]) < 0.006 for g in _groups_tested):
-    print("Correct ✔ Calibrated overall is not calibrated in every group: the hospital's patients differ.")
+    print("Correct ✔ Calibrated overall is not calibrated in every group: compare each with the overall O/E.")
 elif all(abs(float(my_oe_by_group[g]) - 1 / _ref[g]) < 0.006 for g in _groups_tested):
     print("Not quite: your ratios are upside down (E/O). Put the positive tests on top.")
 elif all(abs(float(my_oe_by_group[g]) - observed_expected) < 0.006 for g in _groups_tested):
