@@ -311,7 +311,8 @@ plt.show()
 # **logistic regression**? Call `permutation_importance` on `logreg` with the same settings as for the
 # forest above (`X_test`, `y_test`, `scoring="roc_auc"`, `n_repeats=10`, `random_state=SEED`), put its
 # `importances_mean` in a `pd.Series` with `index=X_test.columns`, and store its value for
-# `"st_depression"` in `my_perm_st_logreg`. (Two or three lines.)
+# `"st_depression"` in `my_perm_st_logreg`. (Two or three lines. That Series' `.idxmax()` would name the
+# input whose shuffling costs the most.)
 
 # %%
 my_perm_st_logreg = None  # Write your answer here.

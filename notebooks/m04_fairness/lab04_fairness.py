@@ -809,7 +809,8 @@ else:
 # **0.3**, `(p_test >= 0.3).astype(int)`, give them to `MetricFrame` as `y_pred`, with
 # `metrics=false_negative_rate`, `y_true=y_true` and `sensitive_features=sex`, and store the women's FNR,
 # `.by_group["Female"]`, in `my_fnr_women_30` (a fraction). Of 100 women with CAD, how many would a
-# threshold of 0.3 miss?
+# threshold of 0.3 miss? (For one group, fairlearn's metric can also be called directly on the masked
+# patients, `false_negative_rate(y_true[sex == "Female"], calls[sex == "Female"])`: the same number.)
 
 # %%
 my_fnr_women_30 = None  # Write your answer here.
