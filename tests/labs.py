@@ -58,7 +58,8 @@ class Lab:
     ``right_answers`` and ``wrong_answers`` are Python expressions keyed by answer variable (``my_...``),
     evaluated in the lab's kernel after ``references``; a wrong answer may use ``_right``. ``metrics_probe``
     is a cell that prints ``METRICS OK`` when what the lab computes agrees with independent references. An
-    answer is a number, a string or a dictionary of numbers (none of whose values a hint may show).
+    answer is a number, a string, a dictionary of numbers or a list (array) of numbers, such as an interval
+    (none of whose values a hint may show).
     A hint leaks an answer when one of ``answer_forms(value)`` appears in it, not next to a character of
     ``token_chars`` (nor after a ``.``).
     """
@@ -146,13 +147,15 @@ def execute(lab: Lab) -> Run:
         run.right.append((append(f"{given}{variable} = _right\n{check}"), variable, right))
         # The right answer typed as a student copies it from a printout: rounded to 3 decimals.
         rounded = ("_right if isinstance(_right, str) else {k: round(float(v), 3) for k, v in _right.items()} "
-                   "if isinstance(_right, dict) else round(float(_right), 3)")
+                   "if isinstance(_right, dict) else [round(float(v), 3) for v in _right] "
+                   "if hasattr(_right, '__len__') else round(float(_right), 3)")
         run.right.append((append(f"{given}{variable} = {rounded}\n{check}"), variable, f"{right}, rounded to 3 decimals"))
         for wrong in lab.wrong_answers[variable]:
             run.wrong.append((append(f"{given}{variable} = {wrong}\n{check}"), variable, wrong))
         # The right answer itself, printed by the test harness only, to look for it in the hints.
         shown = ("print(repr(str(_right) if isinstance(_right, str) else "
-                 "{str(k): float(v) for k, v in _right.items()} if isinstance(_right, dict) else float(_right)))")
+                 "{str(k): float(v) for k, v in _right.items()} if isinstance(_right, dict) else "
+                 "{str(i): float(v) for i, v in enumerate(_right)} if hasattr(_right, '__len__') else float(_right)))")
         run.values.append((append(f"{given}{shown}"), variable, ""))
     with pytest.MonkeyPatch.context() as mp:
         # The kernel must be this interpreter's (the course venv), wherever pytest was started from.
@@ -254,7 +257,8 @@ class LabTests:
             errors = [o["evalue"] for o in cell.outputs if o.output_type == "error"]
             assert not errors, f"the check for {variable} crashed on the answer {wrong}: {errors}"
             assert "Not quite" in out, f"the check for {variable} accepted the wrong answer {wrong}: {out!r}"
-            value = right[variable]  # a number, a string, or a dictionary of numbers (each must stay hidden)
+            value = right[variable]  # a number, a string, or a dictionary of numbers (each must stay hidden);
+            # a list of numbers is printed as a dictionary by position
             shown = set().union(*map(self.lab.answer_forms, value.values())) if isinstance(value, dict) else self.lab.answer_forms(value)
             leaked = [s for s in shown if re.search(rf"(?<![{chars}.]){re.escape(s)}(?![{chars}])", out)]
             assert not leaked, f"the hint for {variable} gives the answer away ({leaked}): {out!r}"

@@ -29,6 +29,23 @@ from sklearn.metrics import brier_score_loss as _bs, roc_auc_score as _auc
 _y_va, _p_va = va["cad"].to_numpy(), va["risk"].to_numpy()
 _lp_va = _np.log(_p_va / (1 - _p_va))
 _after = live[live["month"] >= 7]
+_hu = groups["Hungary"]
+_y_hu, _p_hu = _hu["cad"].to_numpy(), _hu["risk"].to_numpy()
+_lp_hu = _np.log(_p_hu / (1 - _p_hu))
+_slope_hu = _LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).coef_[0, 0]
+_lp_upd = _np.log(va_update["risk"].to_numpy() / (1 - va_update["risk"].to_numpy()))
+_rows = _np.random.default_rng(42).integers(0, len(_y_va), size=(1000, len(_y_va)))
+_oe_r = _y_va[_rows].sum(axis=1) / _p_va[_rows].sum(axis=1)  # O/E in each resample, without a loop
+_tp_hu, _fp_hu = _np.sum((_p_hu >= 0.2) & (_y_hu == 1)), _np.sum((_p_hu >= 0.2) & (_y_hu == 0))
+
+
+def _newton_intercept(y, lp):
+    # Calibration intercept: the a that solves sum(y) = sum(expit(a + lp)) (slope fixed at 1)
+    a = 0.0
+    for _ in range(50):
+        p = 1 / (1 + _np.exp(-(a + lp)))
+        a += (y.sum() - p.sum()) / (p * (1 - p)).sum()
+    return a
 """
 
 # Right answers to the "Your turn" exercises. Keys are the answer variables.
@@ -40,6 +57,10 @@ RIGHT_ANSWERS = {
     "my_auc_recalibrated": "_auc(va_check['cad'], va_check['risk'])",  # recalibration keeps the ranking
     "my_nb_va": "(_np.sum((_p_va >= 0.2) & (_y_va == 1)) - _np.sum((_p_va >= 0.2) & (_y_va == 0)) * 0.2 / 0.8) / len(_y_va)",
     "my_oe_recorded_after": "_after['sepsis_recorded'].mean() / _after['risk'].mean()",
+    "my_calibration_hungary": "{'intercept': _newton_intercept(_y_hu, _lp_hu), 'slope': _slope_hu}",
+    "my_risk_15_updated": "1 / (1 + _np.exp(-(_np.log(0.15 / 0.85) + _newton_intercept(va_update['cad'].to_numpy(), _lp_upd))))",
+    "my_oe_interval": "_np.percentile(_oe_r, [2.5, 97.5])",
+    "my_nb_hungary": "(_tp_hu - _fp_hu * 0.2 / 0.8) / len(_y_hu)",
 }
 # Mistakes students make, written in terms of the right answer `_right` and the lab's variables.
 WRONG_ANSWERS = {
@@ -62,21 +83,31 @@ WRONG_ANSWERS = {
         "1 / _right", "_after['sepsis'].sum() / _after['risk'].sum()",
         "live['sepsis_recorded'].sum() / live['risk'].sum()", "0.9",
     ],
+    "my_calibration_hungary": [
+        "{'intercept': _right['slope'], 'slope': _right['intercept']}",  # swapped
+        "dict(_right, intercept=_np.log(_y_hu.mean() / (1 - _y_hu.mean())))",  # no offset: log-odds of the prevalence
+        "dict(_right, intercept=_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).intercept_[0])",
+        "dict(_right, slope=_LR(penalty=None, max_iter=1000, tol=1e-10).fit(_lp_hu[:, None], _y_hu).intercept_[0])",
+        "dict(_right, slope=1.0)", "{'intercept': _right['intercept']}", "_right['intercept']",
+    ],
+    "my_risk_15_updated": [
+        "_np.log(0.15 / 0.85) + intercept_update", "0.15 + intercept_update", "100 * _right",
+        "1 / (1 + _np.exp(-(a + b * _np.log(0.15 / 0.85))))", "0.15",
+    ],
+    "my_oe_interval": [
+        "_np.percentile(_oe_r, [0.025, 0.975])", "_np.percentile(_oe_r, [5, 95])",
+        "_np.percentile(1 / _oe_r, [2.5, 97.5])", "_right[::-1]", "_right[1]", "_right + 0.1",
+    ],
+    "my_nb_hungary": [
+        "(_tp_hu - _fp_hu) / len(_y_hu)", "(_tp_hu - _fp_hu * 0.2) / len(_y_hu)",
+        "_y_hu.mean() - (1 - _y_hu.mean()) * 0.25", "tp / n - fp / n * PT / (1 - PT)", "100 * _right",
+    ],
 }
 
 METRICS_PROBE = REFERENCES + """\
 import warnings as _w
 import pandas as _pd
 from dcurves import dca as _dca
-
-
-def _newton_intercept(y, lp):
-    # Calibration intercept: the a that solves sum(y) = sum(expit(a + lp)) (slope fixed at 1)
-    a = 0.0
-    for _ in range(50):
-        p = 1 / (1 + _np.exp(-(a + lp)))
-        a += (y.sum() - p.sum()) / (p * (1 - p)).sum()
-    return a
 
 
 for _name, _g in groups.items():
@@ -100,6 +131,11 @@ for _name, _g in groups.items():
     _nb = _ref.set_index(["model", "threshold"])["net_benefit"]
     assert _np.allclose(net_benefit(_y, _p, thresholds), _nb.loc["p"].to_numpy(), atol=1e-9), f"net benefit {_name}"
     assert _np.allclose(net_benefit_all(_y, thresholds), _nb.loc["all"].to_numpy(), atol=1e-9), f"treat all {_name}"
+
+# Your turn 4 says the Hungarian calibration intercept is below 0 (risks too high on average)
+assert _newton_intercept(_y_hu, _lp_hu) < 0
+# Your turn 6 says the intercept update raises a VA patient's risk (the model under-predicts at the VA)
+assert intercept_update > 0
 
 # The same model as the chapter: two thirds of Cleveland for training, the rest held out
 assert len(train_idx) == 202 and len(test_idx) == 101 and set(train_idx).isdisjoint(test_idx)

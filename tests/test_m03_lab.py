@@ -30,11 +30,31 @@ RIGHT_ANSWERS = {
     "my_top_input": "_ref_top_up",
     "my_pair_fall": "_ref_pair_fall",
     "my_leak": "'angiography_grade'",
+    # the coefficient of an independent fit on standardised inputs, back on the scale of one year
+    "my_or_age_5": "_np.exp(5 * _b_age_ref)",
+    "my_perm_st_logreg": "_pi(logreg, X_test, y_test, scoring='roc_auc', n_repeats=10, random_state=0).importances_mean[_st]",
+    "my_shap_hr_women": "_np.abs(_sv_test[_women, _hr]).mean()",
+    "my_auc_refit": "_auc(y_test, _lr_ref.predict_proba(_sc_ref.transform(X_test))[:, 1])",
+    "my_slope_logreg": "_slope_lr_ref",  # statsmodels, where the lab uses scikit-learn
 }
 WRONG_ANSWERS = {
     "my_top_input": ["'no_chest_pain'", "'exercise_angina'", "'age'", "'ST depression'", "3"],
     "my_pair_fall": ["_ref_pair_fall + 0.05", "perm_one['mean_texture']", "-_ref_pair_fall", "0.0"],
     "my_leak": ["'no_chest_pain'", "'st_depression'", "'num'"],
+    "my_or_age_5": ["5 * _b_age_ref", "_np.exp(_b_age_ref)", "5 * _np.exp(_b_age_ref)", "_np.exp(10 * _b_age_ref)",
+                    "_right + 0.1"],
+    "my_perm_st_logreg": [
+        "perm_importance['st_depression']",  # the forest's
+        "_pi(logreg, X_test, y_test, n_repeats=10, random_state=0).importances_mean[_st]",  # accuracy, not AUC
+        "_pi(logreg, X_test, y_test, scoring='roc_auc', n_repeats=10, random_state=0).importances_std[_st]",
+        "_right + 0.02",
+    ],
+    "my_shap_hr_women": ["100 * _right", "_sv_test[_women, _hr].mean()", "_np.abs(_sv_test[:, _hr]).mean()",
+                         "_np.abs(_sv_test[~_women, _hr]).mean()", "_right + 0.01"],
+    "my_auc_refit": ["0.995", "_auc(y_test, logreg.predict(X_test))", "auc_forest", "1 - _right"],
+    "my_slope_logreg": ["cal_slope", "_LR().fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).coef_[0, 0]",
+                        "_LR(C=_np.inf).fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).intercept_[0]",
+                        "_LR(C=_np.inf).fit(_p_lr_ref.reshape(-1, 1), y_test).coef_[0, 0]", "_right + 0.1"],
 }
 REFERENCES = """\
 import numpy as _np
@@ -54,6 +74,17 @@ for _ in range(10):
     _s[_pair] = B_test[_pair].to_numpy()[_rng.permutation(len(B_test))]
     _falls.append(_base_auc - _auc(m_test, breast_forest.predict_proba(_s)[:, 1]))
 _ref_pair_fall = float(_np.mean(_falls))
+_st, _hr = list(X.columns).index("st_depression"), list(X.columns).index("max_heart_rate")
+_women = X_test["male"].to_numpy() == 0
+if "_sv_test" not in globals():  # computed once, for every probe
+    _sv_test = _shap.TreeExplainer(forest).shap_values(X_test)[:, :, 1]
+    _sc_ref = _SS().fit(X_train)
+    _lr_ref = _LR(C=_np.inf, solver="lbfgs", max_iter=100_000, tol=1e-10).fit(_sc_ref.transform(X_train), y_train)
+    import statsmodels.api as _sm
+    _p_lr_ref = logreg.predict_proba(X_test)[:, 1]
+    _slope_lr_ref = _sm.GLM(y_test.to_numpy(), _sm.add_constant(_np.log(_p_lr_ref / (1 - _p_lr_ref))),
+                            family=_sm.families.Binomial()).fit().params[1]
+_b_age_ref = _lr_ref.coef_[0][list(X.columns).index("age")] / _sc_ref.scale_[list(X.columns).index("age")]
 """
 METRICS_PROBE = REFERENCES + """\
 assert SEED == 0

@@ -46,11 +46,20 @@ _r = _u[_u["sao2_abg"].notna()]  # paired readings: patients with a blood gas, a
 _occ = {g: ((_r["sao2"] < 88) & (_r["group"] == g)).sum() / (_r["group"] == g).sum() for g in ("G0", "G1")}
 _occ_unpaired = {g: ((_u["sao2"] < 88) & (_u["group"] == g)).sum() / (_u["group"] == g).sum() for g in ("G0", "G1")}
 _women = sex == "Female"
+if "_odds_fix_calls" not in globals():  # fitted once, for every probe
+    _odds_fix = ThresholdOptimizer(estimator=model, constraints="equalized_odds",
+                                  objective="accuracy_score", predict_method="predict_proba", prefit=True)
+    _odds_fix.fit(tune[features], tune["cad"], sensitive_features=tune["sex"])
+    _odds_fix_calls = _odds_fix.predict(evaluate[features], sensitive_features=sex_eval, random_state=SEED)
 """
 RIGHT_ANSWERS = {
     "my_missed_women_per_100": "100 * _rates(y_true[_women], y_pred[_women])[0]",
     "my_occult_ratio": "_occ['G1'] / _occ['G0']",
     "my_gap_after_test": "_gap_pp(y_eval, y_pred_threshold, sex_eval, 'Female', 'Male')",
+    "my_npv_women": "_cm(y_true[_women], y_pred[_women], labels=[0, 1])[0, 0] / _cm(y_true[_women], y_pred[_women], labels=[0, 1])[:, 0].sum()",
+    "my_fnr_women_30": "_rates(y_true[_women], p_test[_women] >= 0.3)[0]",
+    # fairlearn's own fit and predict (there is no independent reference for it); accuracy counted by hand
+    "my_accuracy_odds_fix": "_np.mean(_np.asarray(_odds_fix_calls) == y_eval)",
 }
 # Mistakes students make, written in terms of the right answer `_right`.
 WRONG_ANSWERS = {
@@ -59,6 +68,15 @@ WRONG_ANSWERS = {
     "my_occult_ratio": ["1 / _right", "_occ['G1']", "2 * _right", "1.0", "_occ_unpaired['G1'] / _occ_unpaired['G0']"],
     "my_gap_after_test": ["_right / 100", "-_right", "_gap_pp(y_eval, y_pred_eval, sex_eval, 'Female', 'Male')",
                           "_right + 10"],
+    "my_npv_women": ["1 - _right", "100 * _right", "_rates(y_true[_women], y_pred[_women])[1]",  # an FPR
+                     "1 - _rates(y_true[_women], y_pred[_women])[1]",  # the specificity
+                     "_cm(y_true, y_pred)[0, 0] / _cm(y_true, y_pred)[:, 0].sum()",  # every patient
+                     "_cm(y_true[~_women], y_pred[~_women])[0, 0] / _cm(y_true[~_women], y_pred[~_women])[:, 0].sum()"],
+    "my_fnr_women_30": ["100 * _right", "_rates(y_true[_women], y_pred[_women])[0]",  # threshold 0.5
+                        "_rates(y_true[~_women], p_test[~_women] >= 0.3)[0]",  # men
+                        "_rates(y_true[_women], p_test[_women] >= 0.3)[1]", "_right + 0.1"],  # the FPR
+    "my_accuracy_odds_fix": ["_np.mean(_np.asarray(y_pred_threshold) == y_eval)",  # the equal-FNR fix
+                            "_np.mean(y_pred_eval == y_eval)", "100 * _right", "_right - 0.1"],
 }
 METRICS_PROBE = REFERENCES + """\
 from sklearn.metrics import accuracy_score as _acc

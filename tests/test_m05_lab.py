@@ -27,18 +27,47 @@ REFERENCES = (
     "_refs = _pd.read_csv(_path('genai_references'), keep_default_na=False)\n"
     "_esm_tn = 38455 - 2552 - (6971 - (2552 - 1709))\n"
     "_esm_fp = 6971 - (2552 - 1709)\n"
+    "_paired = _pd.read_csv(_path('genai_paired_outputs'))\n"
+    "from sklearn.metrics import precision_score as _prec, recall_score as _rec\n"
+    "from statsmodels.stats.proportion import proportion_confint as _ci\n"
 )
 RIGHT_ANSWERS = {
     "my_esm_specificity": "_esm_tn / (_esm_tn + _esm_fp)",
     "my_alerts_per_day_10": "sum(1 for r in silent['risk'] if r >= 0.10) / 47",
     "my_laterality_rate": "(_summ['error_type'] == 'laterality_swap').mean()",
     "my_fraction_accurate": "(_refs['status'] == 'accurate').mean()",
+    # the lowest threshold needing at most 6 flags per positive caught, counted row by row
+    "my_threshold_6": "min(t for t in [0.04, 0.06, 0.08, 0.10, 0.12] if (silent['risk'] >= t).sum() <= 6 * ((silent['risk'] >= t) & silent['positive']).sum())",
+    "my_oe_by_group": "{g: silent.loc[silent['demo_group'] == g, 'positive'].mean() / silent.loc[silent['demo_group'] == g, 'risk'].mean() for g in set(silent['demo_group'])}",
+    "my_ppv_by_threshold": "{t: _prec(silent['positive'], silent['risk'] >= t) for t in [0.05, 0.07, 0.09]}",
+    # Wilson's score interval from statsmodels, where the lab uses scipy
+    "my_fabricated_ci": "list(_ci((_refs['status'] == 'fabricated').sum(), len(_refs), method='wilson'))",
+    "my_chest_not_escalated": "int(((_paired['scenario'] == 'chest_pain') & (_paired['escalates'] == 0)).sum())",
 }
 WRONG_ANSWERS = {
     "my_esm_specificity": ["100 * _right", "1 - _right", "_esm_tn / (_esm_tn + 1709)", "0.5"],
     "my_alerts_per_day_10": ["47 * _right", "_right / 2", "_right * 47 / 35", "0"],
     "my_laterality_rate": ["100 * _right", "_right * 80 / 44", "0.5", "_right + 0.1"],
     "my_fraction_accurate": ["_right * 19", "12 / 19", "100 * _right", "0.9"],
+    "my_threshold_6": ["0.12", "0.04", "5", "_right + 0.02"],
+    "my_oe_by_group": ["{k: 1 / v for k, v in _right.items()}", "{k: 100 * v for k, v in _right.items()}",
+                       "{k: observed_expected for k in _right}", "dict(_right, patient=1.0)",
+                       "{'patient': _right['patient']}", "0.9"],
+    "my_ppv_by_threshold": [
+        "{t: _rec(silent['positive'], silent['risk'] >= t) for t in [0.05, 0.07, 0.09]}",  # the sensitivity
+        "{t: 1 / v for t, v in _right.items()}", "{t: 100 * v for t, v in _right.items()}",
+        "{0.05: _right[0.05]}", "{**_right, 0.07: 0.5}",
+    ],
+    "my_fabricated_ci": [
+        "list(_ci((_refs['status'] == 'fabricated').sum(), len(_refs), method='beta'))",  # exact
+        "list(_ci((_refs['status'] != 'accurate').sum(), len(_refs), method='wilson'))",  # inaccurate ones too
+        "[100 * v for v in _right]", "_right[0]", "[v + 0.05 for v in _right]",
+    ],
+    "my_chest_not_escalated": [
+        "int((_paired['escalates'] == 0).sum())",  # the kidney answers too
+        "int((_paired['scenario'] == 'chest_pain').sum())", "_right / 80", "_right + 1",
+        "int(((_paired['scenario'] == 'chest_pain') & (_paired['escalates'] == 0) & (_paired['stated'] == 'woman')).sum())",
+    ],
 }
 METRICS_PROBE = """\
 import numpy as _np

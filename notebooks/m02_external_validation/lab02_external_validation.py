@@ -306,6 +306,63 @@ else:
     print("Not quite. Pass the VA outcomes and risks to calibration_intercept_slope and take 'slope'.")
 
 # %% [markdown]
+# **Your turn 4 (write the statsmodels calls yourself).** The graded assignment asks you to write the
+# `sm.GLM` fits, not only to call `calibration_intercept_slope`. Practise them on the patients of
+# **Hungary**. Copy the `intercept = ...` and `slope = ...` lines of the function above and change their
+# inputs to `y_hungary` and `lp_hungary`:
+#
+# - the **intercept**: the outcome first, a column of ones (`np.ones_like(lp_hungary)`) as the only
+#   covariate, `family=sm.families.Binomial()`, and the linear predictor as the `offset`; `.fit().params[0]`;
+# - the **slope**: the outcome, then `sm.add_constant(lp_hungary)` (an intercept and the linear predictor),
+#   no offset; `.fit().params[1]`.
+#
+# Store the two numbers in a dictionary: `my_calibration_hungary = {"intercept": ..., "slope": ...}`.
+
+# %%
+hungary = groups["Hungary"]
+y_hungary = hungary["cad"].to_numpy()  # outcome: 1 = CAD
+lp_hungary = logit(hungary["risk"].to_numpy())  # the linear predictor of each Hungarian patient
+print(f"Hungary: {len(hungary)} patients, {y_hungary.sum()} with CAD.")
+
+# %%
+my_calibration_hungary = None  # Write your answer here.
+
+# %%
+"""Check that your calibration intercept and slope for Hungary are right (prints a hint, never the answer)."""
+_binomial = sm.families.Binomial()
+_intercept = sm.GLM(y_hungary, np.ones_like(lp_hungary), family=_binomial, offset=lp_hungary).fit().params[0]
+_no_offset = sm.GLM(y_hungary, np.ones_like(lp_hungary), family=_binomial).fit().params[0]
+_with_slope = sm.GLM(y_hungary, sm.add_constant(lp_hungary), family=_binomial).fit().params
+
+
+def _near(value, reference):
+    return np.size(value) == 1 and abs(float(np.ravel(value)[0]) - reference) < 0.006
+
+
+if my_calibration_hungary is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_calibration_hungary, dict) or set(my_calibration_hungary) != {"intercept", "slope"}:
+    print('Not quite: give a dictionary with the two keys "intercept" and "slope".')
+elif _near(my_calibration_hungary["intercept"], _intercept) and _near(my_calibration_hungary["slope"], _with_slope[1]):
+    print("Correct ✔ Intercept below 0: in Hungary the risks are too high on average, as its O/E below 1 said.")
+elif _near(my_calibration_hungary["intercept"], _with_slope[1]) and _near(my_calibration_hungary["slope"], _intercept):
+    print("Not quite: the two values are swapped.")
+elif _near(my_calibration_hungary["intercept"], _no_offset):
+    print("Not quite: without the offset, the intercept is the log-odds of the prevalence. Add offset=lp_hungary.")
+elif _near(my_calibration_hungary["intercept"], _with_slope[0]):
+    print("Not quite: your intercept comes from the fit that also estimates a slope. For the calibration "
+          "intercept the linear predictor is the offset, and a column of ones the only covariate.")
+elif not _near(my_calibration_hungary["intercept"], _intercept):
+    print("Not quite: check the intercept. sm.GLM(y_hungary, np.ones_like(lp_hungary), "
+          "family=sm.families.Binomial(), offset=lp_hungary).fit().params[0].")
+elif _near(my_calibration_hungary["slope"], _with_slope[0]):
+    print("Not quite: for the slope take the coefficient of the linear predictor, the second of the fit's "
+          "params, not its intercept (the first).")
+else:
+    print("Not quite: check the slope: the GLM of y_hungary on sm.add_constant(lp_hungary), no offset, and the "
+          "second of its params.")
+
+# %% [markdown]
 # ## 5. The Brier score and the scaled Brier score
 #
 # The **Brier score** is the mean squared difference between the predicted risk and the outcome (0 or 1):
@@ -327,7 +384,7 @@ prevalence_va = va["cad"].mean()
 print(f"VA Long Beach:  Brier score {brier_va:.3f}, prevalence {prevalence_va:.2f}")
 
 # %% [markdown]
-# **Your turn 4.** Write the formula above in one line to get the **scaled Brier score at the VA**,
+# **Your turn 5.** Write the formula above in one line to get the **scaled Brier score at the VA**,
 # from `brier_va` and `prevalence_va`.
 
 # %%
@@ -415,6 +472,33 @@ risk_update_after = updated_risk(va_update["risk"], intercept_update)
 print(f"O/E in the update half after the intercept update: {va_update['cad'].sum() / risk_update_after.sum():.3f}")
 
 # %% [markdown]
+# **Your turn 6 (one patient's risk after the update).** The model gives a VA patient a risk of **15 %**.
+# What is his risk after the **intercept update**? Three steps, as in `updated_risk`: his log-odds,
+# `logit(0.15)`; add `intercept_update`; turn the log-odds back into a risk, `1 / (1 + np.exp(-(...)))`.
+# Store it in `my_risk_15_updated` (a proportion between 0 and 1).
+
+# %%
+my_risk_15_updated = None  # Write your answer here.
+
+# %%
+"""Check that your updated risk is right (prints a hint, never the answer)."""
+_lo = logit(0.15) + intercept_update
+if my_risk_15_updated is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-_lo))) < 0.0006:
+    print("Correct ✔ At the VA, the update raises a risk that the Cleveland model put too low.")
+elif abs(float(my_risk_15_updated) - _lo) < 0.0006:
+    print("Not quite: that is still on the log-odds scale. Turn it back into a risk: 1 / (1 + np.exp(-x)).")
+elif abs(float(my_risk_15_updated) - (0.15 + intercept_update)) < 0.0006:
+    print("Not quite: the intercept is added to the LOG-ODDS, not to the risk. Start from logit(0.15).")
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-(a + b * logit(0.15))))) < 0.0006:
+    print("Not quite: that is logistic recalibration (a and b). The question asks for the intercept update.")
+elif float(my_risk_15_updated) > 1:
+    print("Not quite: give a proportion between 0 and 1, not a percentage.")
+else:
+    print("Not quite. 1 / (1 + np.exp(-(logit(0.15) + intercept_update))).")
+
+# %% [markdown]
 # On the patients it was fitted on, the intercept update makes O/E exactly 1: that is what fitting an
 # intercept does, so it proves nothing. The **check half** is the honest test:
 
@@ -434,7 +518,7 @@ check_table.drop(columns=["patients", "prevalence"])
 # also that the slope estimated on 100 patients (above) and the slope seen in the other 100 differ a lot:
 # small samples make noisy updates, the subject of the next section.
 #
-# **Your turn 5.** Compute the **AUC of the recalibrated risks** in the check half,
+# **Your turn 7.** Compute the **AUC of the recalibrated risks** in the check half,
 # `versions["recalibrated"]` against `va_check["cad"]`, with `roc_auc_score`.
 
 # %%
@@ -499,6 +583,55 @@ print(f"VA calibration slope {validation.loc['VA Long Beach', 'slope']:.2f}, "
 # VA figures are rough, and an update fitted on 100 of them is rougher still. At development, the same
 # idea measures **optimism**: a model always looks better on the patients it was fitted on.
 #
+# **Your turn 8 (a bootstrap by hand).** The assignment asks you to write a bootstrap yourself. Practise on
+# another number: **O/E at the VA** (Your turn 1). The cell below draws the 1,000 resamples for you, all
+# at once: each row of `resamples` holds the positions of the 200 patients drawn. In the answer cell, write
+# two lines:
+#
+# 1. a list of the 1,000 O/E values, one per resample: `[... for i in resamples]`, where `y_va[i]` and
+#    `risk_va[i]` are the outcomes and the risks of the patients of resample `i`;
+# 2. `my_oe_interval = np.percentile(your_list, [2.5, 97.5])`: the middle 95 % of them.
+#
+# Does the interval include 1?
+
+# %%
+y_va, risk_va = va["cad"].to_numpy(), va["risk"].to_numpy()
+resamples = np.random.default_rng(SEED).integers(0, len(va), size=(1000, len(va)))  # 1,000 rows of 200
+print(f"{resamples.shape[0]} resamples of {resamples.shape[1]} patients; the first starts with patients "
+      f"{resamples[0, :5].tolist()}")
+
+# %%
+my_oe_interval = None  # Write your answer here.
+
+# %%
+"""Check that your bootstrap interval of O/E at the VA is right (prints a hint, never the answer)."""
+_oe_boot = np.array([y_va[i].sum() / risk_va[i].sum() for i in resamples])
+_ref = np.percentile(_oe_boot, [2.5, 97.5])
+
+
+def _close(pair, reference):
+    return all(abs(float(v) - r) < 0.006 for v, r in zip(pair, reference))
+
+
+if my_oe_interval is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.size(my_oe_interval) != 2:
+    print("Not quite: give two numbers, the lower and the upper limit: np.percentile(values, [2.5, 97.5]).")
+elif _close(my_oe_interval, _ref):
+    print("Correct ✔ An interval, not a single number: report it with the O/E.")
+elif _close(my_oe_interval, np.percentile(_oe_boot, [0.025, 0.975])):
+    print("Not quite: np.percentile takes percentages, 2.5 and 97.5, not fractions.")
+elif _close(my_oe_interval, np.percentile(_oe_boot, [5, 95])):
+    print("Not quite: the 5th and 95th percentiles make a 90 % interval. Take the 2.5th and the 97.5th.")
+elif _close(my_oe_interval, np.percentile(1 / _oe_boot, [2.5, 97.5])):
+    print("Not quite: your ratios are upside down (E/O). Observed on top, in every resample.")
+elif float(np.ravel(my_oe_interval)[0]) > float(np.ravel(my_oe_interval)[1]):
+    print("Not quite: give the lower limit first.")
+else:
+    print("Not quite. O/E in resample i is y_va[i].sum() / risk_va[i].sum(); then the 2.5th and 97.5th "
+          "percentiles of the values, one per resample.")
+
+# %% [markdown]
 # ## 9. Net benefit and decision curves
 #
 # A risk is used to **act**: refer Mr L. for CT coronary angiography when his risk is at least a threshold
@@ -522,7 +655,7 @@ n = len(va)
 print(f"At the VA, threshold {PT}: {tp} true positives and {fp} false positives among {n} patients.")
 
 # %% [markdown]
-# **Your turn 6.** Write the formula in one line: the **net benefit of the model at the VA** at
+# **Your turn 9.** Write the formula in one line: the **net benefit of the model at the VA** at
 # $p_t = 0.2$, from `tp`, `fp`, `n` and `PT`.
 
 # %%
@@ -534,7 +667,7 @@ _ref = tp / n - fp / n * PT / (1 - PT)
 if my_nb_va is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif abs(float(my_nb_va) - _ref) < 0.0006:
-    print("Correct ✔ Now compare it with referring everyone, in the next cell.")
+    print("Correct ✔ Now compare it with referring everyone, in the cells below.")
 elif abs(float(my_nb_va) - (tp / n - fp / n)) < 0.0006:
     print("Not quite: each false positive counts as pt / (1 − pt) of a true positive, not as a whole one.")
 elif abs(float(my_nb_va) - (tp - fp * PT / (1 - PT))) < 0.06:
@@ -545,6 +678,50 @@ elif abs(float(my_nb_va) - (tp / n - fp / n * PT)) < 0.0006:
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
 else:
     print("Not quite. TP / n − FP / n × pt / (1 − pt).")
+
+# %% [markdown]
+# **Your turn 10 (the same, as a function).** The assignment asks you to write net benefit as a small
+# **function**, to reuse it on other patients and other ways of deciding. Complete the two lines marked
+# `None` in `nb_at` (the false positives, and the formula of Your turn 9), run the cell, then store in
+# `my_nb_hungary` the net benefit of the model **in Hungary** at 0.2:
+# `nb_at(groups["Hungary"]["cad"], groups["Hungary"]["risk"], 0.2)`. (To refer everyone, you would pass
+# risks that are all 1: `np.ones(n)`.)
+
+# %%
+def nb_at(y, risk, pt):
+    """Net benefit of referring the patients whose risk is at least pt."""
+    has_disease = np.asarray(y) == 1
+    referred = np.asarray(risk) >= pt
+    true_pos = np.sum(referred & has_disease)  # referred, with the disease
+    false_pos = None  # complete this line: referred, without the disease
+    n_patients = len(has_disease)
+    return None  # complete this line: true positives per patient, minus false positives weighted by the odds
+
+# %%
+my_nb_hungary = None  # Write your answer here.
+
+# %%
+"""Check that your net benefit in Hungary is right (prints a hint, never the answer)."""
+_hu = groups["Hungary"]
+_y_hu, _referred = _hu["cad"].to_numpy() == 1, _hu["risk"].to_numpy() >= PT
+_tp_hu, _fp_hu, _n_hu = np.sum(_referred & _y_hu), np.sum(_referred & ~_y_hu), len(_hu)
+_ref = _tp_hu / _n_hu - _fp_hu / _n_hu * PT / (1 - PT)
+if my_nb_hungary is None:
+    print("Replace None with your answer in the cell above (and complete nb_at: until you do, it gives back "
+          "None), run it, then run this cell again.")
+elif abs(float(my_nb_hungary) - _ref) < 0.0006:
+    print("Correct ✔ The same function now works for any hospital, any threshold and any risks.")
+elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu)) < 0.0006:
+    print("Not quite: each false positive counts as pt / (1 − pt) of a true positive, not as a whole one.")
+elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu * PT)) < 0.0006:
+    print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
+elif abs(float(my_nb_hungary) - (_y_hu.mean() - (1 - _y_hu.mean()) * PT / (1 - PT))) < 0.0006:
+    print("Not quite: that is referring everyone. Pass the model's risks, groups['Hungary']['risk'].")
+elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
+    print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
+else:
+    print("Not quite. In nb_at: false_pos counts referred patients WITHOUT the disease (~has_disease), and "
+          "the return line is true_pos / n_patients − false_pos / n_patients × pt / (1 − pt).")
 
 # %% [markdown]
 # A **decision curve** draws the net benefit at every reasonable threshold, with the two defaults. The
@@ -720,7 +897,7 @@ plt.show()
 # too much sepsis). Watching the inputs (lactate jumped), auditing a sample of charts against the record,
 # and asking what changed at the hospital are part of the plan too.
 #
-# **Your turn 7.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
+# **Your turn 11.** Compute **O/E against recorded sepsis over months 7 to 12 together** (one number:
 # recorded cases over the sum of predicted risks, for those months of `live`).
 
 # %%

@@ -229,6 +229,37 @@ plt.show()
 # Why not simply compare the sizes of the ORs? Because they depend on the step we chose (per 10 beats/min
 # or per 1?). We need a measure in the same units for every input. Here are two.
 #
+# **Your turn 1 (an odds ratio from a coefficient).** The cell below puts the model's coefficients in a
+# **dictionary** keyed by input name. A coefficient is a change in **log-odds** per one unit of the input.
+# What is the **odds ratio of CAD for 5 more years of age**, everything else the same? Multiply the
+# coefficient by the step, then take `np.exp` of the result: `np.exp(5 * coefficients["age"])`.
+
+# %%
+coefficients = dict(zip(X.columns, logreg.coef_[0]))  # {input name: coefficient}
+print(f"Coefficient of age: {coefficients['age']:.4f} per year (a change in log-odds, not an odds ratio).")
+
+# %%
+my_or_age_5 = None  # Write your answer here.
+
+# %%
+"""Check that your odds ratio per 5 years of age is right (prints a hint, never the answer)."""
+_b_age = coefficients["age"]
+if my_or_age_5 is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_or_age_5), np.exp(5 * _b_age), atol=0.001):
+    print("Correct ✔ Odds ratios multiply: per 5 years it is the square root of the OR per 10 years.")
+elif np.isclose(float(my_or_age_5), 5 * _b_age, atol=0.0005):
+    print("Not quite: that is still a change in log-odds. Take np.exp of it to get an odds ratio.")
+elif np.isclose(float(my_or_age_5), np.exp(_b_age), atol=0.0005):
+    print("Not quite: that is the odds ratio per 1 year. Multiply the coefficient by 5 before np.exp.")
+elif np.isclose(float(my_or_age_5), 5 * np.exp(_b_age), atol=0.0005):
+    print("Not quite: multiply the COEFFICIENT by 5, then take np.exp; not the other way round.")
+elif np.isclose(float(my_or_age_5), odds_ratios["age"], atol=0.0005):
+    print("Not quite: that is the odds ratio per 10 years, from the table. The question asks per 5 years.")
+else:
+    print('Not quite. np.exp(5 * coefficients["age"]).')
+
+# %% [markdown]
 # ## 4. Permutation importance: what if we scramble one input?
 #
 # Take the test patients and shuffle one column (say, everyone's cholesterol), leaving the rest alone. If
@@ -276,6 +307,36 @@ plt.show()
 # test patients. It says nothing about Mr R. in particular, and, with only about 100 test patients, small
 # values are within the noise (look at the error lines).
 #
+# **Your turn 2 (`permutation_importance` on another model).** Does ST depression matter as much to the
+# **logistic regression**? Call `permutation_importance` on `logreg` with the same settings as for the
+# forest above (`X_test`, `y_test`, `scoring="roc_auc"`, `n_repeats=10`, `random_state=SEED`), put its
+# `importances_mean` in a `pd.Series` with `index=X_test.columns`, and store its value for
+# `"st_depression"` in `my_perm_st_logreg`. (Two or three lines. That Series' `.idxmax()` would name the
+# input whose shuffling costs the most.)
+
+# %%
+my_perm_st_logreg = None  # Write your answer here.
+
+# %%
+"""Check that your permutation importance of ST depression for the logistic regression is right (prints a hint, never the answer)."""
+_st = list(X_test.columns).index("st_depression")
+_lr_auc = permutation_importance(logreg, X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
+_lr_acc = permutation_importance(logreg, X_test, y_test, n_repeats=10, random_state=SEED)
+if my_perm_st_logreg is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_perm_st_logreg), _lr_auc.importances_mean[_st], atol=0.0006):
+    print("Correct ✔ Each model has its own importances: compare with the forest's bar for st_depression.")
+elif np.isclose(float(my_perm_st_logreg), perm_importance["st_depression"], atol=0.0006):
+    print("Not quite: that is the FOREST's value. Pass logreg as the first argument.")
+elif np.isclose(float(my_perm_st_logreg), _lr_acc.importances_mean[_st], atol=0.0006):
+    print('Not quite: without scoring="roc_auc" it measures the fall in accuracy. Add scoring="roc_auc".')
+elif np.isclose(float(my_perm_st_logreg), _lr_auc.importances_std[_st], atol=0.0006):
+    print("Not quite: that is the spread over the shuffles (importances_std). Take importances_mean.")
+else:
+    print("Not quite. permutation_importance(logreg, X_test, y_test, scoring=\"roc_auc\", n_repeats=10, "
+          "random_state=SEED), then its importances_mean for st_depression.")
+
+# %% [markdown]
 # ## 5. SHAP: sharing out one prediction among the inputs
 #
 # SHAP (Lundberg & Lee, *NeurIPS* 2017) starts from the **base value**, E[f(X)]: the *mean of the model's
@@ -411,7 +472,7 @@ for kind in ["typical angina (the reference)"] + chest_pain:
 # None of the other answers gives "his score minus the points". To ask "what if?", change the input and
 # ask the model again.
 #
-# **Your turn 1.** Which input pushed **Mr R.'s** score **up** the most? Type its column name as text,
+# **Your turn 3.** Which input pushed **Mr R.'s** score **up** the most? Type its column name as text,
 # for example `"age"`.
 
 # %%
@@ -433,6 +494,41 @@ elif my_top_input == mean_abs_shap.idxmax():
           "about Mr R. alone (local): use his waterfall or mr_r_table.")
 else:
     print("Not quite: that input raised his score, but another raised it more. Sort by his SHAP values.")
+
+# %% [markdown]
+# **Your turn 4 (mean |SHAP| in a group of patients).** The global importance above averages the **size**
+# of the SHAP values (`np.abs`) over the test patients, input by input (`.mean(axis=0)`: down the rows,
+# one number per column). Does the peak heart rate weigh as much in the scores of the **women**? Take the
+# rows of `shap_test.values` for the women (`shap_test.values[women]`), compute their mean |SHAP| per input
+# as a `pd.Series` with `index=X.columns`, and store the value for `"max_heart_rate"` in
+# `my_shap_hr_women`, as a fraction of the score (do not multiply by 100).
+
+# %%
+women = X_test["male"].to_numpy() == 0  # True for each woman among the test patients
+print(f"{women.sum()} of the {len(X_test)} test patients are women.")
+
+# %%
+my_shap_hr_women = None  # Write your answer here.
+
+# %%
+"""Check that your mean |SHAP| of the peak heart rate in women is right (prints a hint, never the answer)."""
+_hr = list(X.columns).index("max_heart_rate")
+_ref = np.abs(shap_test.values[women][:, _hr]).mean()
+if my_shap_hr_women is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_shap_hr_women), _ref, atol=0.001):
+    print("Correct ✔ Compare it with the same input's mean |SHAP| over all test patients, in mean_abs_shap.")
+elif np.isclose(float(my_shap_hr_women), 100 * _ref, atol=0.05):
+    print("Not quite: that is in percentage points. Give a fraction of the score: do not multiply by 100.")
+elif np.isclose(float(my_shap_hr_women), shap_test.values[women][:, _hr].mean(), atol=0.0005):
+    print("Not quite: positive and negative values cancel out in a plain mean. Take np.abs first.")
+elif np.isclose(float(my_shap_hr_women), mean_abs_shap["max_heart_rate"], atol=0.0005):
+    print("Not quite: that is over ALL test patients. Keep the rows of the women: shap_test.values[women].")
+elif np.isclose(float(my_shap_hr_women), np.abs(shap_test.values[~women][:, _hr]).mean(), atol=0.0005):
+    print("Not quite: that is the men. `women` is True for the women; ~women selects the men.")
+else:
+    print("Not quite. np.abs(shap_test.values[women]).mean(axis=0), as a Series indexed by X.columns, "
+          "then its value for max_heart_rate.")
 
 # %% [markdown]
 # ## 6. Three explanations side by side
@@ -566,7 +662,7 @@ plt.show()
 # of the group (the radius-only model above), and check that explanations agree with what is known about
 # the disease. When two explanations of the same model disagree, look for correlated inputs first.
 #
-# **Your turn 2.** How much does the breast-cancer forest's AUC fall when `mean_concave_points` and
+# **Your turn 5.** How much does the breast-cancer forest's AUC fall when `mean_concave_points` and
 # `mean_texture` are shuffled **together**? Use `group_importance` (same model, test data and defaults as
 # above) and store the fall in AUC.
 
@@ -625,7 +721,7 @@ plt.show()
 # leakage. Here the explanation was *useful*: it pointed straight at the problem. It cannot tell you that
 # the column is a leak; only knowing **when** each input is recorded can.
 #
-# **Your turn 3.** Without looking at the code above, imagine you were given only `leaky_importance`.
+# **Your turn 6.** Without looking at the code above, imagine you were given only `leaky_importance`.
 # Which column would you remove? Type its name as text.
 
 # %%
@@ -645,6 +741,40 @@ elif my_leak == mean_abs_shap.idxmax():
 else:
     print("Not quite: look for the input with by far the largest value in leaky_importance, and ask "
           "whether a clinician would know it before the angiogram.")
+
+# %% [markdown]
+# **Your turn 7 (remove a column and refit).** Once a leak is found, the model is refitted without it. In
+# the cell below, write three lines:
+#
+# 1. the list of the honest columns, with a **list comprehension** that keeps every name but the leak:
+#    `honest = [name for name in X_leaky.columns if name != ...]`;
+# 2. a logistic regression fitted on those columns of the training patients:
+#    `LogisticRegression(C=np.inf, solver="newton-cholesky").fit(X_leaky.loc[X_train.index, honest], y_train)`;
+# 3. its test AUC, stored in `my_auc_refit`: `roc_auc_score(y_test, ...)` on its `predict_proba(...)[:, 1]`
+#    for `X_leaky.loc[X_test.index, honest]`.
+
+# %%
+my_auc_refit = None  # Write your answer here.
+
+# %%
+"""Check that your AUC after removing the leak is right (prints a hint, never the answer)."""
+_honest = [name for name in X_leaky.columns if name != "angiography_grade"]
+_refit = LogisticRegression(C=np.inf, solver="newton-cholesky").fit(X_leaky.loc[X_train.index, _honest], y_train)
+_ref = roc_auc_score(y_test, _refit.predict_proba(X_leaky.loc[X_test.index, _honest])[:, 1])
+if my_auc_refit is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_auc_refit), _ref, atol=0.001):
+    print("Correct ✔ Without the leak, the AUC is back to what a clinic could really get.")
+elif float(my_auc_refit) > 0.98:
+    print("Not quite: an AUC this close to 1 means the leak is still in. Leave angiography_grade out of the list.")
+elif np.isclose(float(my_auc_refit), roc_auc_score(y_test, _refit.predict(X_leaky.loc[X_test.index, _honest])),
+                atol=0.0005):
+    print("Not quite: you passed 0/1 calls (predict). Pass the probabilities: predict_proba(...)[:, 1].")
+elif np.isclose(float(my_auc_refit), auc_forest, atol=0.0005):
+    print("Not quite: that is the honest random forest. Fit a logistic regression on the honest columns.")
+else:
+    print("Not quite. Keep every column but angiography_grade, fit on the training patients (X_train.index), "
+          "and compute the AUC on the test patients (X_test.index).")
 
 # %% [markdown]
 # ## 9. Can Mr R.'s score be read as a probability? Check the calibration
@@ -696,6 +826,40 @@ plt.show()
 # need a model whose calibration has been checked on patients like him, and recalibrated if needed
 # (Module 2 shows how; with a couple of hundred patients to learn from, even that is hard).
 #
+# **Your turn 8 (a calibration slope with scikit-learn).** Is the **logistic regression** calibrated on the
+# same test patients? In the answer cell, write three lines, as in the cell above but for `logreg`:
+#
+# 1. its probabilities for the test patients, `logreg.predict_proba(X_test)[:, 1]`;
+# 2. their log-odds, `np.log(p / (1 - p))`;
+# 3. the calibration slope: `LogisticRegression(C=np.inf)` (no penalty) fitted on the log-odds as a single
+#    column, `.reshape(-1, 1)`, and `y_test`; its `.coef_[0, 0]`. Store it in `my_slope_logreg`.
+
+# %%
+my_slope_logreg = None  # Write your answer here.
+
+# %%
+"""Check that the calibration slope of the logistic regression is right (prints a hint, never the answer)."""
+_p_lr = logreg.predict_proba(X_test)[:, 1]
+_lp_lr = np.log(_p_lr / (1 - _p_lr)).reshape(-1, 1)
+_fit = LogisticRegression(C=np.inf).fit(_lp_lr, y_test)
+if my_slope_logreg is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_slope_logreg), _fit.coef_[0, 0], atol=0.005):
+    print("Correct ✔ Compare it with the forest's slope, cal_slope: 1 is ideal for both.")
+elif np.isclose(float(my_slope_logreg), cal_slope, atol=0.005):
+    print("Not quite: that is the FOREST's slope. Use logreg.predict_proba(X_test)[:, 1].")
+elif np.isclose(float(my_slope_logreg), _fit.intercept_[0], atol=0.005):
+    print("Not quite: that is the intercept of the fit. The slope is .coef_[0, 0].")
+elif np.isclose(float(my_slope_logreg), LogisticRegression().fit(_lp_lr, y_test).coef_[0, 0], atol=0.005):
+    print("Not quite: the default LogisticRegression is penalised, which pulls the slope towards 0. Pass C=np.inf.")
+elif np.isclose(float(my_slope_logreg), LogisticRegression(C=np.inf).fit(_p_lr.reshape(-1, 1), y_test).coef_[0, 0],
+                atol=0.005):
+    print("Not quite: you fitted on the probabilities. Fit on their log-odds, np.log(p / (1 - p)).")
+else:
+    print("Not quite. Probabilities of logreg, their log-odds as one column, then "
+          "LogisticRegression(C=np.inf).fit(log_odds.reshape(-1, 1), y_test).coef_[0, 0].")
+
+# %% [markdown]
 # ## 10. Explaining a prediction to a patient
 #
 # Mr R. asks: *"Why does the computer think I have heart disease?"* A SHAP waterfall is not an answer for
@@ -733,7 +897,7 @@ print("What lowered it: " + "; ".join(plain.get(name, name) for name in down.ind
 print("This is a pattern in past patients, not a diagnosis: a scan of your heart arteries is the next step.")
 
 # %% [markdown]
-# **Your turn 4 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
+# **Your turn 9 (think, no code to check).** Rewrite the draft for Mr R. in four or five sentences he would
 # understand. Would you mention the "no chest pain" reason? (Honesty says the model used it; clinical
 # judgement says it is hard to interpret: a referral artefact, or a trace of anginal equivalents like his
 # breathlessness. A good answer says so, briefly, and gives it little weight.) Does the flag change his next

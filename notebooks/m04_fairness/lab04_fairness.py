@@ -748,7 +748,132 @@ else:
           "from the women's.")
 
 # %% [markdown]
-# **Your turn 4 (think, no code to check).** Write, in three sentences for the cardiology service, what
+# ### The Python that assignment 4 asks for
+#
+# The assignment asks you to write a small **function** that returns a **dictionary** of rates, to keep one
+# group's patients with a **mask** (`y_true[sex == "Female"]`: the rows where the mask is True), and to
+# call fairlearn's `MetricFrame` and `ThresholdOptimizer` yourself. Here is each of them once, on other
+# quantities.
+#
+# **Your turn 4 (a function that returns a dictionary).** Complete the two lines marked `None` in
+# `predictive_values` (the true negatives; the NPV, TN / (TN + FN)), run the cell, then store in
+# `my_npv_women` the NPV among the **women** of the test set:
+# `predictive_values(y_true[sex == "Female"], y_pred[sex == "Female"])["NPV"]`. Of the women the model
+# does not send to angiography, what share have no CAD?
+
+# %%
+def predictive_values(y_true, y_pred):
+    """PPV and NPV of 0/1 calls (1 = referred), as a dictionary."""
+    tp = np.sum((y_true == 1) & (y_pred == 1))
+    fp = np.sum((y_true == 0) & (y_pred == 1))
+    fn = np.sum((y_true == 1) & (y_pred == 0))
+    tn = None  # complete this line: no CAD, not referred
+    return {"PPV": tp / (tp + fp), "NPV": None}  # complete the NPV
+
+# %%
+my_npv_women = None  # Write your answer here.
+
+# %%
+"""Check that your NPV among women is right (prints a hint, never the answer)."""
+
+
+def _counts(t, p):
+    return {"tp": np.sum((t == 1) & (p == 1)), "fp": np.sum((t == 0) & (p == 1)),
+            "fn": np.sum((t == 1) & (p == 0)), "tn": np.sum((t == 0) & (p == 0))}
+
+
+_w, _m, _a = _counts(y_true[sex == "Female"], y_pred[sex == "Female"]), _counts(y_true[sex == "Male"], y_pred[sex == "Male"]), _counts(y_true, y_pred)
+if my_npv_women is None:
+    print("Replace None with your answer in the cell above (and complete predictive_values: until you do, "
+          "its NPV is None), run it, then run this cell again.")
+elif float(my_npv_women) > 1:
+    print("Not quite: give a fraction between 0 and 1, not a percentage.")
+elif abs(float(my_npv_women) - _w["tn"] / (_w["tn"] + _w["fn"])) < 0.005:
+    print("Correct ✔ A function returns a dictionary; [\"NPV\"] reads one value back.")
+elif abs(float(my_npv_women) - _w["fn"] / (_w["tn"] + _w["fn"])) < 0.005:
+    print("Not quite: that is the share WITH CAD among the women not referred (1 − NPV). Put TN on top.")
+elif abs(float(my_npv_women) - _w["tn"] / (_w["tn"] + _w["fp"])) < 0.005:
+    print("Not quite: that divides by the women without CAD (specificity). NPV divides by the women NOT "
+          "referred: TN + FN.")
+elif abs(float(my_npv_women) - _w["tp"] / (_w["tp"] + _w["fp"])) < 0.005:
+    print('Not quite: that is the PPV. Take the "NPV" key of the dictionary.')
+elif abs(float(my_npv_women) - _m["tn"] / (_m["tn"] + _m["fn"])) < 0.005:
+    print('Not quite: that is the men. The mask sex == "Female" keeps the women.')
+elif abs(float(my_npv_women) - _a["tn"] / (_a["tn"] + _a["fn"])) < 0.005:
+    print('Not quite: that is every test patient. Keep the women: y_true[sex == "Female"], y_pred[sex == "Female"].')
+else:
+    print("Not quite. In predictive_values: tn counts y_true == 0 and y_pred == 0; the NPV is tn / (tn + fn).")
+
+# %% [markdown]
+# **Your turn 5 (`MetricFrame`).** A lower threshold refers more patients. Make the calls at a threshold of
+# **0.3**, `(p_test >= 0.3).astype(int)`, give them to `MetricFrame` as `y_pred`, with
+# `metrics=false_negative_rate`, `y_true=y_true` and `sensitive_features=sex`, and store the women's FNR,
+# `.by_group["Female"]`, in `my_fnr_women_30` (a fraction). Of 100 women with CAD, how many would a
+# threshold of 0.3 miss? (For one group, fairlearn's metric can also be called directly on the masked
+# patients, `false_negative_rate(y_true[sex == "Female"], calls[sex == "Female"])`: the same number.)
+
+# %%
+my_fnr_women_30 = None  # Write your answer here.
+
+# %%
+"""Check that your FNR among women at a threshold of 0.3 is right (prints a hint, never the answer)."""
+_calls_30 = (p_test >= 0.3).astype(int)
+_fnr_30 = {g: false_negative_rate(y_true[sex == g], _calls_30[sex == g]) for g in ["Female", "Male"]}
+if my_fnr_women_30 is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif abs(float(my_fnr_women_30) - _fnr_30["Female"]) < 0.005:
+    print("Correct ✔ A lower threshold misses fewer women with CAD; look at what it does to their FPR too.")
+elif abs(float(my_fnr_women_30) - 100 * _fnr_30["Female"]) < 0.5:
+    print("Not quite: give a fraction between 0 and 1, not a percentage.")
+elif abs(float(my_fnr_women_30) - fnr_hand["Female"]) < 0.005:
+    print("Not quite: that is the threshold 0.5 of section 2. Make the calls with p_test >= 0.3.")
+elif abs(float(my_fnr_women_30) - _fnr_30["Male"]) < 0.005:
+    print('Not quite: that is the men. Take by_group["Female"].')
+elif abs(float(my_fnr_women_30) - false_positive_rate(y_true[sex == "Female"], _calls_30[sex == "Female"])) < 0.005:
+    print("Not quite: that is the false-POSITIVE rate. Use metrics=false_negative_rate.")
+else:
+    print("Not quite. MetricFrame(metrics=false_negative_rate, y_true=y_true, y_pred=(p_test >= 0.3).astype(int), "
+          'sensitive_features=sex).by_group["Female"].')
+
+# %% [markdown]
+# **Your turn 6 (`ThresholdOptimizer`).** Suppose the cardiology service asked instead for **equalised
+# odds**: equal rates of missed disease (FNR) *and* of unneeded invasive angiograms (FPR) in women and men.
+# Redo section 5's fix with that constraint, in four lines:
+#
+# 1. `ThresholdOptimizer(...)` with the same arguments as in section 5 but `constraints="equalized_odds"`;
+# 2. `.fit(...)` on the **tuning** half: `tune[features]`, `tune["cad"]`, `sensitive_features=tune["sex"]`;
+# 3. `.predict(...)` on the **evaluation** half: `evaluate[features]`, `sensitive_features=sex_eval`,
+#    `random_state=SEED`;
+# 4. `my_accuracy_odds_fix = accuracy_score(y_eval, ...)` with those calls.
+
+# %%
+my_accuracy_odds_fix = None  # Write your answer here.
+
+# %%
+"""Check that your accuracy after the equalised-odds fix is right (prints a hint, never the answer)."""
+_fix = ThresholdOptimizer(estimator=model, constraints="equalized_odds", objective="accuracy_score",
+                          predict_method="predict_proba", prefit=True)
+_fix.fit(tune[features], tune["cad"], sensitive_features=tune["sex"])
+_calls_eval = _fix.predict(evaluate[features], sensitive_features=sex_eval, random_state=SEED)
+_calls_tune = _fix.predict(tune[features], sensitive_features=tune["sex"], random_state=SEED)
+if my_accuracy_odds_fix is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif float(my_accuracy_odds_fix) > 1:
+    print("Not quite: give the accuracy as a fraction between 0 and 1, not a percentage.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, _calls_eval)) < 0.005:
+    print("Correct ✔ Compare it with the accuracy of the model at 0.5 and of the equal-FNR fix, in `comparison`.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_threshold)) < 0.005:
+    print('Not quite: that is section 5\'s equal-FNR fix. Use constraints="equalized_odds".')
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_eval)) < 0.005:
+    print("Not quite: that is the model at 0.5, before any fix. Use the calls of your ThresholdOptimizer.")
+elif abs(float(my_accuracy_odds_fix) - accuracy_score(tune["cad"], _calls_tune)) < 0.005:
+    print("Not quite: that is the tuning half, where the fix was fitted. Predict on the evaluation half.")
+else:
+    print('Not quite. Fit on tune with sensitive_features=tune["sex"], predict on evaluate[features] with '
+          "sensitive_features=sex_eval and random_state=SEED, then accuracy_score(y_eval, calls).")
+
+# %% [markdown]
+# **Your turn 7 (think, no code to check).** Write, in three sentences for the cardiology service, what
 # removing `sex` from the inputs would change for women, using the `trade_off` table of section 6: their
 # missed disease, their unneeded invasive angiograms, and what their predicted probabilities would mean.
 # (Hint: it does narrow the gap in FNR; what does it cost?) And `ThresholdOptimizer` uses sex at the moment

@@ -266,6 +266,64 @@ else:
     print("Not quite. Count the tests with silent['risk'] >= 0.10, then divide by DAYS.")
 
 # %% [markdown]
+# **Your turn 3 (pick rows of a table by a condition).** The infection-control team will answer the flags
+# only if no more than **6 flags are needed per positive test caught**. Which is the **lowest** threshold of
+# the `burden` table that meets that limit? Let the table choose: `burden["flags per positive caught"] <= 6`
+# is True or False for each row; `burden.index[...]` keeps the thresholds of the True rows; `.min()` takes
+# the lowest. Store it in `my_threshold_6`.
+
+# %%
+my_threshold_6 = None  # Write your answer here.
+
+# %%
+"""Check that your threshold is right (prints a hint, never the answer)."""
+_per_tp = burden["flags per positive caught"]
+if my_threshold_6 is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.isclose(float(my_threshold_6), burden.index[_per_tp <= 6].min()):
+    print("Correct ✔ A condition on a column picks the rows; .min() or .max() picks one of them.")
+elif np.isclose(float(my_threshold_6), burden.index[_per_tp <= 6].max()):
+    print("Not quite: that is the HIGHEST threshold that meets the limit. Take .min().")
+elif np.isclose(float(my_threshold_6), burden.index[_per_tp > 6].min()):
+    print("Not quite: that threshold needs MORE than 6 flags per positive caught. Use <= 6.")
+elif float(my_threshold_6) > 1:
+    print("Not quite: give the threshold itself (a probability between 0 and 1), not a number of rows or flags.")
+else:
+    print('Not quite. burden.index[burden["flags per positive caught"] <= 6].min().')
+
+# %% [markdown]
+# **Your turn 4 (a loop over thresholds).** The `burden` table was built by a loop over the thresholds. Do
+# the same for the **PPV** at three thresholds between those of the table, 0.05, 0.07 and 0.09: a
+# dictionary `{threshold: PPV}`. For each threshold `t`, the flags are `silent["risk"] >= t`, and the PPV is
+# the flags on positive tests (`flags & silent["positive"]`) over all the flags. A dictionary comprehension
+# does it in one line, `{t: ... for t in [0.05, 0.07, 0.09]}`, or a `for` loop that fills `ppv[t] = ...`.
+# Store it in `my_ppv_by_threshold`.
+
+# %%
+my_ppv_by_threshold = None  # Write your answer here.
+
+# %%
+"""Check that your PPV at each threshold is right (prints a hint, never the answer)."""
+_ts = [0.05, 0.07, 0.09]
+_flags = {t: silent["risk"] >= t for t in _ts}
+_ppv = {t: (_flags[t] & silent["positive"]).sum() / _flags[t].sum() for t in _ts}
+_sens = {t: (_flags[t] & silent["positive"]).sum() / silent["positive"].sum() for t in _ts}
+if my_ppv_by_threshold is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_ppv_by_threshold, dict) or sorted(my_ppv_by_threshold) != _ts:
+    print("Not quite: give a dictionary with one key per threshold of the list, the thresholds themselves.")
+elif all(abs(float(my_ppv_by_threshold[t]) - _ppv[t]) < 0.0006 for t in _ts):
+    print("Correct ✔ The higher the threshold, the higher the PPV, and the fewer positives caught.")
+elif all(abs(float(my_ppv_by_threshold[t]) - _sens[t]) < 0.0006 for t in _ts):
+    print("Not quite: that is the sensitivity (divided by all positive tests). The PPV divides by the flags.")
+elif all(abs(float(my_ppv_by_threshold[t]) - 1 / _ppv[t]) < 0.006 for t in _ts):
+    print("Not quite: that is flags per positive caught, upside down. Positive flags over all flags.")
+elif any(float(v) > 1 for v in my_ppv_by_threshold.values()):
+    print("Not quite: give each PPV as a fraction between 0 and 1, not a percentage.")
+else:
+    print('Not quite. For each t: ((silent["risk"] >= t) & silent["positive"]).sum() / (silent["risk"] >= t).sum().')
+
+# %% [markdown]
 # Who are the flagged tests? A model can reach a "good" PPV by recognising the groups that were more often
 # positive rather than the infected person. Count the flags at 0.10 by group tested, and look at the
 # hospital's own patients.
@@ -318,6 +376,35 @@ print(f"Flagged at 0.10: {len(flagged_10)} tests, {k_flag / len(flagged_10):.1%}
 # %% [markdown]
 # Where the flags are raised, the model under-predicts: a calibrated overall O/E does not make the number a
 # probability for the people it flags.
+#
+# **Your turn 5 (one number per group: `groupby`).** Is the model calibrated for every **group tested**
+# (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group: `silent.groupby("demo_group")`
+# gives the pairs `(group name, its rows)`, so
+# `{g: ... for g, part in silent.groupby("demo_group")}` with, in place of `...`, the positive tests of
+# `part` over the sum of its predicted risks. Store it in `my_oe_by_group`.
+
+# %%
+my_oe_by_group = None  # Write your answer here.
+
+# %%
+"""Check that your O/E per group tested is right (prints a hint, never the answer)."""
+_groups_tested = sorted(silent["demo_group"].unique())
+_ref = {g: part["positive"].sum() / part["risk"].sum() for g, part in silent.groupby("demo_group")}
+if my_oe_by_group is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif not isinstance(my_oe_by_group, dict) or sorted(my_oe_by_group) != _groups_tested:
+    print(f"Not quite: give a dictionary with one key per group tested: {_groups_tested}.")
+elif all(abs(float(my_oe_by_group[g]) - _ref[g]) < 0.006 for g in _groups_tested):
+    print("Correct ✔ Calibrated overall is not calibrated in every group: compare each with the overall O/E.")
+elif all(abs(float(my_oe_by_group[g]) - 1 / _ref[g]) < 0.006 for g in _groups_tested):
+    print("Not quite: your ratios are upside down (E/O). Put the positive tests on top.")
+elif all(abs(float(my_oe_by_group[g]) - observed_expected) < 0.006 for g in _groups_tested):
+    print("Not quite: every group has the overall O/E. Use the rows of each group, `part`, not `silent`.")
+elif any(float(v) > 10 for v in my_oe_by_group.values()):
+    print("Not quite: some values look like percentages. O/E is a ratio.")
+else:
+    wrong = [g for g in _groups_tested if abs(float(my_oe_by_group[g]) - _ref[g]) >= 0.006]
+    print(f"Not quite: check {wrong}. For each group: part['positive'].sum() / part['risk'].sum().")
 #
 # ## 3. Checking model-written discharge summaries
 #
@@ -418,7 +505,7 @@ print(f"Women − men: {sex_diff:+.1%} (95% CI {sex_diff_ci[0]:+.1%} to {sex_dif
 by_sex
 
 # %% [markdown]
-# **Your turn 3.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
+# **Your turn 6.** What fraction of the 80 summaries have the **wrong side** (a laterality swap)? Give a
 # fraction between 0 and 1.
 
 # %%
@@ -470,7 +557,7 @@ pd.crosstab(references["lookup"], references["status"], margins=True)
 # real journal names, and DOIs that look right but resolve to nothing (here under the prefix 10.0000, so no
 # real paper is misattributed). **Never cite a reference you have not opened.**
 #
-# **Your turn 4.** What fraction of the references in the list are **accurate** (the title is in the
+# **Your turn 7.** What fraction of the references in the list are **accurate** (the title is in the
 # catalogue and every field matches)? Use the `lookup` column.
 
 # %%
@@ -489,6 +576,48 @@ elif abs(float(my_fraction_accurate) - found.mean()) < 0.005:
     print("Not quite: that counts every reference whose title exists, including the inaccurate ones.")
 else:
     print("Not quite. Count the rows with lookup == 'accurate' and divide by the number of references.")
+
+# %% [markdown]
+# **Your turn 8 (a confidence interval for a proportion).** The list is a small sample of what the tool
+# writes. Give the **95 % Wilson interval** of the share of **fabricated** references: count them
+# (`references["lookup"] == "fabricated"`, summed), then
+# `binomtest(k, n).proportion_ci(method="wilson")` with `n` the number of references, as in the `wilson`
+# function of section 3. Store `[ci.low, ci.high]` in `my_fabricated_ci`.
+
+# %%
+my_fabricated_ci = None  # Write your answer here.
+
+# %%
+"""Check that your Wilson interval for the share of fabricated references is right (prints a hint, never the answer)."""
+_k_fab, _n_refs = int((references["lookup"] == "fabricated").sum()), len(references)
+_k_not_acc = int((references["lookup"] != "accurate").sum())
+
+
+def _interval(k, n, method):
+    ci = binomtest(k, n).proportion_ci(method=method)
+    return [ci.low, ci.high]
+
+
+def _same(given, reference):
+    return all(abs(float(g) - r) < 0.005 for g, r in zip(given, reference))
+
+
+_given = [my_fabricated_ci.low, my_fabricated_ci.high] if hasattr(my_fabricated_ci, "low") else my_fabricated_ci
+if my_fabricated_ci is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif np.size(_given) != 2:
+    print("Not quite: give the two limits, [ci.low, ci.high].")
+elif _same(_given, _interval(_k_fab, _n_refs, "wilson")):
+    print("Correct ✔ With so few references the interval is wide: report it with the share.")
+elif any(float(v) > 1 for v in _given):
+    print("Not quite: give the limits as fractions between 0 and 1, not percentages.")
+elif _same(_given, _interval(_k_fab, _n_refs, "exact")):
+    print('Not quite: that is the default (exact) interval. Pass method="wilson".')
+elif _same(_given, _interval(_k_not_acc, _n_refs, "wilson")):
+    print("Not quite: that counts the inaccurate references too. Count lookup == 'fabricated' only.")
+else:
+    print('Not quite. k = (references["lookup"] == "fabricated").sum(), n = len(references); '
+          'binomtest(k, n).proportion_ci(method="wilson").')
 
 # %% [markdown]
 # ## 5. A paired audit: same question, different stated sex or race
@@ -537,6 +666,37 @@ ax.set_xlabel("Scenario")
 ax.set_ylabel("% of answers")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# **Your turn 9 (rows that meet two conditions).** In how many of the **chest-pain** answers would the
+# patient have been reassured, without the work-up the case calls for (`escalates` equal to 0)? Keep the
+# rows where both conditions hold, each in brackets and joined by `&`:
+# `paired[(paired["scenario"] == "chest_pain") & (paired["escalates"] == 0)]`, and count them with `len(...)`.
+# Store the count in `my_chest_not_escalated`.
+
+# %%
+my_chest_not_escalated = None  # Write your answer here.
+
+# %%
+"""Check that your number of chest-pain answers without work-up is right (prints a hint, never the answer)."""
+_chest = paired["scenario"] == "chest_pain"
+_not_escalated = paired["escalates"] == 0
+if my_chest_not_escalated is None:
+    print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif float(my_chest_not_escalated) == (_chest & _not_escalated).sum():
+    print("Correct ✔ Two conditions, each in brackets, joined by &: the rows where both are True.")
+elif float(my_chest_not_escalated) == _not_escalated.sum():
+    print("Not quite: that counts the kidney answers too. Add the condition on the scenario.")
+elif float(my_chest_not_escalated) == _chest.sum():
+    print("Not quite: that is every chest-pain answer. Add the condition escalates == 0.")
+elif float(my_chest_not_escalated) == (_chest & ~_not_escalated).sum():
+    print("Not quite: those are the answers that DID recommend the work-up. Keep escalates == 0.")
+elif float(my_chest_not_escalated) == (_chest & _not_escalated & (paired["stated"] == "woman")).sum():
+    print("Not quite: that is the answers for the woman only. Count the answers for both patients.")
+elif 0 < float(my_chest_not_escalated) < 1:
+    print("Not quite: give a number of answers (a count), not a share.")
+else:
+    print('Not quite. len(paired[(paired["scenario"] == "chest_pain") & (paired["escalates"] == 0)]).')
 
 # %% [markdown]
 # These answers are synthetic: the rates were set to make the point. The method is the one published
