@@ -48,7 +48,8 @@
 #   prints it, with the right answer's (a fingerprint hides the number from reading, not from trying values
 #   in a loop: the hidden tests decide your grade); and a one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
-#   graded, which check every number and try your functions on other data.
+#   graded, which check every number, try your functions on other data, and judge a later answer on your own
+#   earlier ones where it can stand alone (one slip costs points once).
 # - A number the notebook prints may be typed to the precision printed; that earns the points.
 # - Keep the five `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
