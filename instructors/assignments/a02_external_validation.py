@@ -349,6 +349,9 @@ assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _penalised) > 
     "or statsmodels."
 )
 assert abs(_got["slope"] - _slope) < 0.006, "Your Cleveland calibration slope is off: regress the outcome on logit(risk)."
+assert fingerprint(calibration["VA Long Beach"]["slope"], 2) == "dd2f324d090b", (
+    "Your VA calibration slope is off: the same regression as for Cleveland, on the VA patients (groups['VA Long Beach'])."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -578,6 +581,10 @@ assert isinstance(recalibration, dict) and set(recalibration) == {"intercept", "
 _r = np.asarray(risk_check_recalibrated, dtype=float)
 assert _r.shape == (len(va_check),), "risk_check_recalibrated should hold one risk per va_check patient."
 assert ((_r > 0) & (_r < 1)).all(), "Recalibrated risks are probabilities, between 0 and 1: did you turn the log-odds back?"
+assert fingerprint("".join("1" if v >= 0.2 else "0" for v in _r)) == "380b4863f69e", (
+    "risk_check_recalibrated is off: a + b * logit(risk) for the va_check patients (a and b fitted on va_update), "
+    "turned back into a risk with 1 / (1 + exp(-x))."
+)
 assert isinstance(auc_check, dict) and set(auc_check) == {"before", "after"}, (
     "auc_check should be a dictionary with the keys 'before' and 'after'."
 )
