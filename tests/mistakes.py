@@ -125,6 +125,11 @@ _Q8 = ('def net_benefit(y, refer, pt):\n    y, refer = np.asarray(y, dtype=bool)
        '"model": net_benefit(y_check, va_check["risk"] >= PT, PT), '
        '"recalibrated": net_benefit(y_check, {} >= PT, PT)}}')
 _NB = "np.sum(refer & y) / len(y) - np.sum(refer & ~y) / len(y) * pt / (1 - pt)"
+_Q6_NO_CAD = ('a, b = sm.GLM(va_update["cad"].to_numpy(), sm.add_constant(x_update), family=sm.families.Binomial()).fit().params\n'
+              'recalibration = {"intercept": float(a), "slope": float(b)}\n'
+              'risk_check_recalibrated = 1 / (1 + np.exp(a + b * logit(va_check["risk"].to_numpy())))\n'
+              'auc_check = {"before": float(roc_auc_score(va_check["cad"], va_check["risk"])), '
+              '"after": float(roc_auc_score(va_check["cad"], risk_check_recalibrated))}')
 
 A02 = [
     ("q1_answer", 'oe = {name: float(g["risk"].sum() / g["cad"].sum()) for name, g in groups.items()}', "E/O instead of O/E"),
@@ -196,6 +201,7 @@ A02 = [
      'risk_check_recalibrated = 1 / (1 + np.exp(-(a + b * logit(va_check["risk"].to_numpy()))))\n'
      'auc_check = {"before": float(roc_auc_score(va_check["risk"], va_check["cad"])), "after": float(roc_auc_score(risk_check_recalibrated, va_check["cad"]))}',
      "roc_auc_score's arguments swapped"),
+    ("q6_answer", _Q6_NO_CAD, "recalibrated log-odds turned back with the wrong sign (risks of no CAD)"),
     ("q7_answer", 'rng = np.random.default_rng(42)\nresamples = rng.integers(0, len(va), size=(1000, len(va)))\n'
      'lp_va, y_va = logit(va["risk"].to_numpy()), va["cad"].to_numpy()\n'
      'slopes = [sm.GLM(y_va[i], sm.add_constant(lp_va[i]), family=sm.families.Binomial()).fit().params[0] for i in resamples]\n'
@@ -377,6 +383,10 @@ A04 = [
     ("q10_answer", 'return float(prevalence / (1 - prevalence) * (1 - ppv) / ppv * fnr)', "FNR where 1 - FNR belongs"),
 ]
 
+_Q4_PER_TEST = ('rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
+                '    rows[t] = {"alerts_per_day": flag.sum() / len(silent), "sensitivity": tp_t / silent["positive"].sum(), '
+                '"ppv": tp_t / flag.sum()}\nburden = pd.DataFrame(rows).T')
+
 A05 = [
     ("q1_answer", 'tp = SEPSIS - MISSED\nesm_sensitivity = tp / ALERTED\nesm_ppv = tp / SEPSIS', "sensitivity and PPV swapped"),
     ("q1_answer", 'esm_sensitivity = MISSED / SEPSIS\nesm_ppv = (SEPSIS - MISSED) / ALERTED', "the share missed"),
@@ -397,6 +407,7 @@ A05 = [
     ("q4_answer", 'rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
      '    rows[t] = {"alerts_per_day": flag.sum(), "sensitivity": tp_t / silent["positive"].sum(), "ppv": tp_t / flag.sum()}\n'
      'burden = pd.DataFrame(rows).T', "flags in total, not per day"),
+    ("q4_answer", _Q4_PER_TEST, "flags per test, not per day"),
     ("q4_answer", 'rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
      '    rows[t] = {"alerts_per_day": flag.sum() / DAYS, "sensitivity": tp_t / silent["positive"].sum(), "ppv": tp_t / len(silent)}\n'
      'burden = pd.DataFrame(rows).T', "PPV over all tests"),
@@ -463,6 +474,45 @@ A05 = [
      'diff_women_men = float(chest["woman"].mean() - chest["man"].mean())\ndiscordant_pairs = int((chest["woman"] != chest["man"]).sum())\n'
      'kidney = paired[paired["scenario"] == "kidney"]\nrace_based_share = float(kidney["race_based"].mean())', "both patients in the kidney share"),
 ]
+
+# Carry-forward: a slip in an earlier answer, with the later answers written as the master writes them (or, where
+# the master does not reuse the earlier answer, as a student who reuses it would), costs the earlier question's
+# points only. Each entry: (the answer cells replaced, {grade_id: code}; the slip in words; the only test cells
+# that may lose points). Assignment 3 has none: no later question there takes an earlier answer as its input.
+
+
+def _code(corpus, question, label):
+    """The code of the corpus's mistake with this label."""
+    return next(code for q, code, lab in corpus if (q, lab) == (question, label))
+
+
+_A04_Q2_OWN = ('is_woman = (sex_test == "Female").to_numpy()\n'
+               'fnr_women = error_rates(y_test[is_woman], referred[is_woman])["FNR"]\n'
+               'fnr_men = error_rates(y_test[~is_woman], referred[~is_woman])["FNR"]\nfnr_gap = fnr_women - fnr_men')
+
+CARRY_FORWARD = {
+    "a01_diagnostic_models": [
+        ({"q2_answer": 'return counts["TP"] / (counts["TP"] + counts["FN"]), counts["TN"] / (counts["TN"] + counts["FN"])'},
+         "specificity over all negative calls; Questions 3 to 6 reuse sens_spec", {"q2_tests"}),
+    ],
+    "a02_external_validation": [
+        ({"q1_answer": _code(A02, "q1_answer", "E/O instead of O/E")}, "E/O instead of O/E; Question 2 read from those ratios", {"q1_tests"}),
+        ({"q3_answer": _code(A02, "q3_answer", "intercept and slope swapped")}, "calibration intercept and slope swapped; Question 7's check reads the slope", {"q3_tests"}),
+        ({"q6_answer": _Q6_NO_CAD}, "recalibrated risks of no CAD; Question 8 refers on them", {"q6_tests"}),
+        ({"q8_answer": _Q8.format("np.sum(refer & y) / len(y) - np.sum(refer & ~y) / len(y)", "risk_check_recalibrated")},
+         "false positives not weighted; Question 9 computed from those net benefits", {"q8_tests"}),
+    ],
+    "a04_fairness": [
+        ({"q1_answer": _code(A04, "q1_answer", "FNR and FPR swapped"), "q2_answer": _A04_Q2_OWN}, "FNR and FPR swapped; Question 2 computed with error_rates",
+         {"q1_tests"}),
+        ({"q4_answer": _code(A04, "q4_answer", "G0 minus G1")}, "gaps G0 minus G1; Questions 5 and 6 reuse the same helper", {"q4_tests"}),
+    ],
+    "a05_appraisal_deployment": [
+        ({"q1_answer": _code(A05, "q1_answer", "PPV from all sepsis cases"), "q2_answer": "esm_alerts_per_case = 1 / esm_ppv\nesm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS"},
+         "PPV from all sepsis cases; Question 2 computed as 1 / esm_ppv", {"q1_tests"}),
+        ({"q4_answer": _Q4_PER_TEST}, "flags per test in the table; Question 5 chosen from that table", {"q4_tests"}),
+    ],
+}
 
 MISTAKES = {
     "a01_diagnostic_models": A01,

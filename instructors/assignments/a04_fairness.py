@@ -48,7 +48,8 @@
 #   prints it, with the right answer's (a fingerprint hides the number from reading, not from trying values
 #   in a loop: the hidden tests decide your grade); and a one-line hint for each usual slip (a percentage for a fraction, a ratio upside down, groups swapped,
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
-#   graded, which check every number and try your functions on other data.
+#   graded, which check every number, try your functions on other data, and judge a later answer on your own
+#   earlier ones where it can stand alone (one slip costs points once).
 # - A number the notebook prints may be typed to the precision printed; that earns the points.
 # - Keep the five `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
@@ -198,7 +199,8 @@ for _ in range(5):
 # Use fairlearn's `MetricFrame` (or your `error_rates`) on the test patients, with `y_test` as the truth,
 # `referred` as the model's calls and `sex_test` as the groups. Store the false-negative rate among
 # **women** in `fnr_women`, among **men** in `fnr_men`, and the gap `fnr_gap = fnr_women - fnr_men`
-# (all fractions).
+# (all fractions). If you use your `error_rates`, these rates are judged on your own function of
+# Question 1, so a slip there is not counted twice.
 
 # %% nbgrader={"grade": false, "grade_id": "q2_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -218,13 +220,22 @@ for name_ex, value_ex in [("fnr_women", fnr_women), ("fnr_men", fnr_men), ("fnr_
     assert isinstance(value_ex, float), f"{name_ex} should be a number (a float)."
 assert 0 <= fnr_women <= 1 and 0 <= fnr_men <= 1, "Give the rates as fractions between 0 and 1."
 assert abs(fnr_gap - (fnr_women - fnr_men)) < 0.01 + 1e-9, "fnr_gap should be fnr_women minus fnr_men."
-assert not (fingerprint(fnr_women, 2) == "358e553bf44a" and fingerprint(fnr_men, 2) == "95f8ecec9c63"), (
-    "Women and men are swapped: look the rates up by the group's name, 'Female' and 'Male'."
-)
-assert fingerprint(fnr_women, 2) == "95f8ecec9c63" and fingerprint(fnr_men, 2) == "358e553bf44a", (
-    "Your false-negative rates are off: of the test patients WITH CAD in each sex, the share the model does "
-    "not refer (y_test, referred, sex_test)."
-)
+try:  # what your own error_rates of Question 1 gives in women and in men
+    women_ex = (sex_test == "Female").to_numpy()
+    own_ex = [float(error_rates(y_test.to_numpy()[in_ex], referred[in_ex])["FNR"]) for in_ex in (women_ex, ~women_ex)]
+except Exception:
+    own_ex = None
+if own_ex is not None and (fingerprint(own_ex[0], 2), fingerprint(own_ex[1], 2)) != ("95f8ecec9c63", "358e553bf44a"):
+    print("Your error_rates (Question 1) is off: fix it, then run this cell again. If you used it here, these rates "
+          "are judged on what it gives, so the slip is not counted twice.")
+if own_ex is None or abs(fnr_women - own_ex[0]) > 0.005 + 1e-9 or abs(fnr_men - own_ex[1]) > 0.005 + 1e-9:
+    assert not (fingerprint(fnr_women, 2) == "358e553bf44a" and fingerprint(fnr_men, 2) == "95f8ecec9c63"), (
+        "Women and men are swapped: look the rates up by the group's name, 'Female' and 'Male'."
+    )
+    assert fingerprint(fnr_women, 2) == "95f8ecec9c63" and fingerprint(fnr_men, 2) == "358e553bf44a", (
+        "Your false-negative rates are off: of the test patients WITH CAD in each sex, the share the model does "
+        "not refer (y_test, referred, sex_test)."
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -239,6 +250,12 @@ _call = (model.predict_proba(_Xte)[:, 1] >= 0.5).astype(int)
 _w, _m = (_Xte["sex"] == "Female").to_numpy(), (_Xte["sex"] == "Male").to_numpy()
 _ref_w = _fm.false_negative_rate(_yte[_w], _call[_w])
 _ref_m = _fm.false_negative_rate(_yte[_m], _call[_m])
+try:  # carry-forward: the rates the student's own error_rates of Question 1 gives
+    _own_w, _own_m = (float(error_rates(_yte.to_numpy()[_g], _call[_g])["FNR"]) for _g in (_w, _m))
+except Exception:  # the student's function fails: no carry-forward
+    _own_w = _own_m = float("nan")
+if abs(float(fnr_women) - _own_w) < 0.005 + 1e-9 and abs(float(fnr_men) - _own_m) < 0.005 + 1e-9:
+    _ref_w, _ref_m = _own_w, _own_m
 assert abs(float(fnr_women) - _ref_w) < 0.005 + 1e-9, (
     "fnr_women is not the share of test WOMEN with CAD whom the model does not refer at 0.5: "
     "did you use y_test, referred and sex_test?"
@@ -475,7 +492,8 @@ for _frame, _got, _name in [(programme_need, gap_need, "gap_need"), (programme_c
 # The hospital's auditors do not know anyone's true need: they only have the label the model was trained
 # on. Redo Question 4 for `programme_cost` with the **recorded** label as the truth (`recorded_high`
 # instead of `high_need`) and store the FNR gap, G1 minus G0, in `gap_cost_recorded`. Would the auditors
-# have found the problem?
+# have found the problem? (If both your gaps of Question 4 are G0 minus G1, this one is judged by that same
+# rule, so the slip is not counted twice; the same holds for Question 6.)
 
 # %% nbgrader={"grade": false, "grade_id": "q5_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -487,7 +505,15 @@ print(f"Against the recorded label: {gap_cost_recorded:+.2f}; against true need:
 """Check the FNR gap of the cost programme measured against its recorded label."""
 assert isinstance(gap_cost_recorded, float), "gap_cost_recorded should be a number (a float)."
 assert -1 <= gap_cost_recorded <= 1, "A gap between two rates is a fraction between -1 and 1."
-assert fingerprint(gap_cost_recorded, 2) == "773a15ec53a8", (
+try:  # both your gaps of Question 4 taken the other way round, G0 minus G1?
+    reversed_ex = fingerprint(-gap_need, 2) == "a7e46abf1697" and fingerprint(-gap_cost, 2) == "0e1a3f942235"
+except Exception:
+    reversed_ex = False
+if reversed_ex:
+    print("Your gaps of Question 4 are G0 minus G1: fix them, then run this cell again. This gap is judged by the "
+          "same rule as yours, so the slip is not counted twice.")
+assert fingerprint(gap_cost_recorded, 2) == "773a15ec53a8" or (
+    reversed_ex and fingerprint(-gap_cost_recorded, 2) == "773a15ec53a8"), (
     "gap_cost_recorded is off: programme_cost, with recorded_high as the truth, G1 minus G0."
 )
 ### BEGIN HIDDEN TESTS
@@ -497,7 +523,13 @@ _fm = _il.import_module("fairlearn.metrics")
 _g1 = (programme_cost["group"] == "G1").to_numpy()
 _t, _p = programme_cost["recorded_high"].to_numpy(), programme_cost["enrolled"].to_numpy()
 _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
-assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9, (
+_gap = lambda f: (_fm.false_negative_rate(f["high_need"][f["group"] == "G1"], f["enrolled"][f["group"] == "G1"])  # noqa: E731
+                  - _fm.false_negative_rate(f["high_need"][f["group"] == "G0"], f["enrolled"][f["group"] == "G0"]))
+try:  # carry-forward: both gaps of Question 4 are G0 minus G1, so this one is judged by that sign
+    _sign = -1 if all(abs(float(g) + _gap(f)) < 0.005 + 1e-9 for f, g in [(programme_need, gap_need), (programme_cost, gap_cost)]) else 1
+except Exception:  # no usable gaps of Question 4: no carry-forward
+    _sign = 1
+assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9 or abs(float(gap_cost_recorded) - _sign * _ref) < 0.005 + 1e-9, (
     "gap_cost_recorded is off: use programme_cost, recorded_high as the truth and enrolled as the call."
 )
 ### END HIDDEN TESTS
@@ -524,8 +556,15 @@ print(f"Missed hypoxaemia, G1 minus G0: {gap_oximeter:+.2f}")
 """Check the gap in missed hypoxaemia between the groups for the SpO2 rule."""
 assert isinstance(gap_oximeter, float), "gap_oximeter should be a number (a float)."
 assert -1 <= gap_oximeter <= 1, "A gap between two rates is a fraction between -1 and 1."
-assert fingerprint(-gap_oximeter, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
-assert fingerprint(gap_oximeter, 2) == "0e1a3f942235", (
+try:  # both your gaps of Question 4 taken the other way round, G0 minus G1?
+    reversed_ex = fingerprint(-gap_need, 2) == "a7e46abf1697" and fingerprint(-gap_cost, 2) == "0e1a3f942235"
+except Exception:
+    reversed_ex = False
+if reversed_ex:
+    print("Your gaps of Question 4 are G0 minus G1: fix them, then run this cell again. This gap is judged by the "
+          "same rule as yours, so the slip is not counted twice.")
+assert reversed_ex or fingerprint(-gap_oximeter, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
+assert fingerprint(gap_oximeter, 2) == "0e1a3f942235" or (reversed_ex and fingerprint(-gap_oximeter, 2) == "0e1a3f942235"), (
     "gap_oximeter is off: truth = SaO2 below 88 (from the truth file), flag = SpO2 below 92, G1 minus G0."
 )
 ### BEGIN HIDDEN TESTS
@@ -537,7 +576,13 @@ _ox = _pd.read_csv("cohort_spo2_bias.csv").merge(_pd.read_csv("cohort_baseline_t
 _t, _p = (_ox["sao2"] < 88).to_numpy().astype(int), (_ox["spo2"] < 92).to_numpy().astype(int)
 _g1 = (_ox["group"] == "G1").to_numpy()
 _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
-assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9, (
+_gap = lambda f: (_fm.false_negative_rate(f["high_need"][f["group"] == "G1"], f["enrolled"][f["group"] == "G1"])  # noqa: E731
+                  - _fm.false_negative_rate(f["high_need"][f["group"] == "G0"], f["enrolled"][f["group"] == "G0"]))
+try:  # carry-forward: both gaps of Question 4 are G0 minus G1, so this one is judged by that sign
+    _sign = -1 if all(abs(float(g) + _gap(f)) < 0.005 + 1e-9 for f, g in [(programme_need, gap_need), (programme_cost, gap_cost)]) else 1
+except Exception:  # no usable gaps of Question 4: no carry-forward
+    _sign = 1
+assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9 or abs(float(gap_oximeter) - _sign * _ref) < 0.005 + 1e-9, (
     "gap_oximeter is off: the truth is SaO2 below 88 (truth file), the call is SpO2 below 92 (recorded file), "
     "over all patients of cohort_spo2_bias.csv, G1's FNR minus G0's."
 )
