@@ -24,7 +24,6 @@ import pytest
 from autograder import course, grading
 from tests.submissions import answer_cells, fill
 
-from tests.repo import REPO
 VENV_BIN = str(Path(sys.executable).parent)
 AUTOGRADER = str(Path(VENV_BIN) / "autograder")
 COURSE_ID = "clinical-ai-course-kit"
@@ -35,17 +34,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
     reason="creates OS users for the instructor and the students: needs root and " + ", ".join(TOOLS))]
 
 
-def _hidden_ancestor() -> tuple[str, str] | None:
-    """(a folder other users cannot enter, its child on the way to Python) when Python lives below one.
+def _hidden_ancestors() -> dict[str, list[str]]:
+    """Folders other users cannot enter -> their children on the way to Python and to the course's venv.
 
-    A pyenv Python under /root is the usual case; the test then shows the users that child only, in a
-    private mount namespace, so that they run the same interpreter without seeing anything else of /root.
+    A pyenv Python under /root, or a checkout in a private folder (a home, or ``mktemp -d``), are the usual
+    cases; the test then shows the users those children only, in a private mount namespace, so that they
+    run the same interpreter and packages without seeing anything else of the private folder.
     """
-    target = Path(os.path.realpath(sys.executable))
-    for parent in reversed(target.parents):  # from / down
-        if parent != Path("/") and not parent.stat().st_mode & stat.S_IXOTH:
-            return str(parent), str(parent / target.relative_to(parent).parts[0])
-    return None
+    hidden: dict[str, list[str]] = {}
+    for target in (Path(os.path.realpath(sys.executable)), Path(VENV_BIN).absolute()):
+        for parent in reversed(target.parents):  # from / down
+            if parent != Path("/") and not parent.stat().st_mode & stat.S_IXOTH:
+                child = str(parent / target.relative_to(parent).parts[0])
+                if child not in hidden.setdefault(str(parent), []):
+                    hidden[str(parent)].append(child)
+                break
+    return hidden
 
 
 class Users:
@@ -53,7 +57,7 @@ class Users:
 
     def __init__(self, base: Path):
         self.base, self.names = base, []
-        self.hidden = _hidden_ancestor()
+        self.hidden = _hidden_ancestors()
 
     def add(self, role: str) -> str:
         name = f"ag{role[:5]}{os.getpid() % 100000}"
@@ -70,12 +74,20 @@ class Users:
         user = pwd.getpwnam(name)
         env = {"HOME": user.pw_dir, "USER": name, "LOGNAME": name, "PATH": f"{VENV_BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
         command = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", "--", *args]
-        if self.hidden:
-            blocked, needed = self.hidden
-            keep = self.base / "keep"
-            keep.mkdir(exist_ok=True)
-            script = (f'mount --bind "{needed}" "{keep}" && mount -t tmpfs -o mode=755 tmpfs "{blocked}" && '
-                      f'mkdir -p "{needed}" && mount --bind "{keep}" "{needed}" && exec "$@"')
+        if self.hidden:  # bind each needed child aside, hide its private parent, bind the child back
+            keep, steps, i = self.base / "keep", [], 0
+            for needed in self.hidden.values():
+                for child in needed:
+                    (keep / str(i)).mkdir(parents=True, exist_ok=True)
+                    steps.append(f'mount --bind "{child}" "{keep / str(i)}"')
+                    i += 1
+            i = 0
+            for blocked, needed in self.hidden.items():
+                steps.append(f'mount -t tmpfs -o mode=755 tmpfs "{blocked}"')
+                for child in needed:
+                    steps.append(f'mkdir -p "{child}" && mount --bind "{keep / str(i)}" "{child}"')
+                    i += 1
+            script = " && ".join(steps) + ' && exec "$@"'
             command = ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *command]
         return subprocess.run(command, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
