@@ -494,6 +494,10 @@ CARRY_FORWARD = {
     "a01_diagnostic_models": [
         ({"q2_answer": 'return counts["TP"] / (counts["TP"] + counts["FN"]), counts["TN"] / (counts["TN"] + counts["FN"])'},
          "specificity over all negative calls; Questions 3 to 6 reuse sens_spec", {"q2_tests"}),
+        ({"q2_answer": 'return counts["TP"] / (counts["TP"] + counts["FN"]), counts["TN"] / (counts["TN"] + counts["FN"])',
+          "q4_answer": "from sklearn.metrics import recall_score\n"
+                       "sens_05 = recall_score(y_test, risk >= 0.5)\nspec_05 = recall_score(y_test, risk >= 0.5, pos_label=0)"},
+         "the same slip, but Question 4 computed right without the student's functions", {"q2_tests"}),
     ],
     "a02_external_validation": [
         ({"q1_answer": _code(A02, "q1_answer", "E/O instead of O/E")}, "E/O instead of O/E; Question 2 read from those ratios", {"q1_tests"}),

@@ -347,12 +347,13 @@ if own_ex is None or (fingerprint(own_ex[0], 2), fingerprint(own_ex[1], 2)) == (
     assert fingerprint(spec_05, 2) == "e2819fbe2222", (
         "spec_05 is not the model's specificity on the test patients at 0.5: use y_test and the calls risk >= 0.5."
     )
-else:  # the hidden tests judge this question on your own functions
+else:  # the hidden tests judge this question on your own functions (or on the right values)
     print("Your functions of Questions 1 and 2 are off: fix them, then run this cell again. This question is "
           "judged on what your own functions give, so the slip is not counted twice.")
-    assert abs(float(sens_05) - own_ex[0]) < 0.005 + 1e-9 and abs(float(spec_05) - own_ex[1]) < 0.005 + 1e-9, (
-        "sens_05 and spec_05 should be what your functions give on the test patients at 0.5."
-    )
+    if not (fingerprint(sens_05, 2) == "ce5d3aa79ae5" and fingerprint(spec_05, 2) == "e2819fbe2222"):
+        assert abs(float(sens_05) - own_ex[0]) < 0.005 + 1e-9 and abs(float(spec_05) - own_ex[1]) < 0.005 + 1e-9, (
+            "sens_05 and spec_05 should be what your functions give on the test patients at 0.5."
+        )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
