@@ -17,6 +17,7 @@ import nbformat
 import pytest
 
 from autograder import course
+from tests.mistakes import CARRY_FORWARD
 from tests.repo import REPO
 from tests.submissions import answer_cells, fill, simulated_class
 
@@ -53,6 +54,12 @@ def grade(folder: Path, root: Path, aid: str):
     return run, rows
 
 
+def write_slips(folder: Path, a, master, release) -> None:
+    """The corpus's carry-forward cases (a slip that later answers build on) as students slip0, slip1, …"""
+    for i, (cells, _, _) in enumerate(CARRY_FORWARD.get(a.id, [])):
+        write(folder, f"slip{i}", fill(release, answer_cells(master, **cells)), a.notebook_name)
+
+
 @pytest.fixture(scope="module")
 def a01_class(tmp_path_factory):
     a = course.find_assignment("a01")
@@ -65,6 +72,7 @@ def a01_class(tmp_path_factory):
     write(subs, "wrong_q5", fill(release, wrong), a.notebook_name)
     write(subs, "renamed", fill(release, answers), "a01_diagnostic_models (1).ipynb")
     write(subs, "malformed", '{"cells": [ this is not json', a.notebook_name)
+    write_slips(subs, a, master, release)
     expected = {}
     for student, nb, answered in simulated_class(master, release, CLASS_SIZE, seed=7):
         write(subs, student, nb, a.notebook_name)
@@ -107,7 +115,8 @@ def test_a_malformed_notebook_is_reported_and_the_others_are_graded(a01_class):
     assert rows["malformed"]["status"] == "malformed"
     assert "malformed not graded: a01_diagnostic_models.ipynb is not a readable notebook" in run.stderr
     assert "Traceback" not in run.stderr
-    assert sum(r["status"] == "graded" for r in rows.values()) == 4 + len(expected)
+    slips = len(CARRY_FORWARD["a01_diagnostic_models"])
+    assert sum(r["status"] == "graded" for r in rows.values()) == 4 + slips + len(expected)
     assert "perfect" in run.stdout and "17/17" in run.stdout
 
 
@@ -154,22 +163,51 @@ def test_every_other_assignment_has_a_one_wrong_case():
     assert set(ONE_WRONG) == set(OTHER), "add a one-wrong case to ONE_WRONG for each new assignment"
 
 
+@pytest.fixture(scope="module")
+def other_class(tmp_path_factory):
+    """aid -> (run, rows): each other assignment graded once, on the full, the blank and the one-wrong
+    submission and its carry-forward cases."""
+    graded = {}
+
+    def of(aid):
+        if aid not in graded:
+            a = course.find_assignment(aid)
+            subs, root = tmp_path_factory.mktemp(f"{aid[:3]}-subs"), tmp_path_factory.mktemp(f"{aid[:3]}-course")
+            master, release = course.master_notebook(a), released(a)
+            write(subs, "perfect", fill(release, answer_cells(master)), a.notebook_name)
+            write(subs, "untouched", release, a.notebook_name)
+            answer, code, _ = ONE_WRONG[aid]
+            write(subs, "one_wrong", fill(release, answer_cells(master, **{answer: code})), a.notebook_name)
+            write_slips(subs, a, master, release)
+            graded[aid] = grade(subs, root, aid)
+        return graded[aid]
+
+    return of
+
+
 @pytest.mark.parametrize("aid", OTHER)
-def test_every_other_assignment_grades_full_blank_and_one_wrong_exactly(tmp_path, aid):
-    a = course.find_assignment(aid)
-    master, release = course.master_notebook(a), released(a)
-    write(tmp_path / "subs", "perfect", fill(release, answer_cells(master)), a.notebook_name)
-    write(tmp_path / "subs", "untouched", release, a.notebook_name)
-    answer, code, test = ONE_WRONG[aid]
-    write(tmp_path / "subs", "one_wrong", fill(release, answer_cells(master, **{answer: code})), a.notebook_name)
-    run, rows = grade(tmp_path / "subs", tmp_path / "course", aid)
+def test_every_other_assignment_grades_full_blank_and_one_wrong_exactly(other_class, aid):
+    run, rows = other_class(aid)
     assert run.returncode == 0, run.stderr[-2000:]
+    answer, _, test = ONE_WRONG[aid]
     maximum = float(rows["perfect"]["autograded_max"])
     assert maximum > 0 and points(rows, "perfect") == (maximum, maximum)
     assert points(rows, "untouched") == (0, maximum)
     assert rows["one_wrong"][test] == "0", f"{aid}: the slip in {answer} was not caught by {test}"
     lost = float(rows["perfect"][test])
     assert points(rows, "one_wrong") == (maximum - lost, maximum)
+
+
+@pytest.mark.parametrize("aid", sorted(CARRY_FORWARD))
+def test_a_slip_that_later_answers_build_on_costs_only_its_own_question(a01_class, other_class, aid):
+    """One slip is counted once: graded for real, it loses its own question's points, and the later
+    questions judged on the student's own earlier answers keep theirs."""
+    rows = a01_class[1] if aid == "a01_diagnostic_models" else other_class(aid)[1]
+    tests = [c.metadata["nbgrader"]["grade_id"] for c in course.master_notebook(course.find_assignment(aid)).cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")]
+    for i, (_, label, loses) in enumerate(CARRY_FORWARD[aid]):
+        lost = {t for t in tests if float(rows[f"slip{i}"][t]) < float(rows["perfect"][t])}
+        assert lost == loses, f"{aid}, {label}: points lost in {sorted(lost)}, only in {sorted(loses)} expected"
 
 
 def test_an_existing_dask_cluster_grades_the_same(tmp_path):
