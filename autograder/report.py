@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ import numpy as np
 
 from autograder.course import Assignment, master_notebook
 from autograder.repository import repo
-from autograder.grading import Result, scores
-from autograder.results import atomic_write
+from autograder.layout import CourseRoot
+from autograder.results import Result, atomic_write, load
 
 def export(root: Path, out: Path) -> int:
     """Grades of every assignment to ``out`` through nbgrader's export plugin (see :mod:`autograder.export`)."""
@@ -28,7 +27,7 @@ def export(root: Path, out: Path) -> int:
 
     from autograder.export import QuestionsExport
 
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+    with Gradebook(CourseRoot(root).db_url) as gb:
         return QuestionsExport(to=str(out)).write(gb)
 
 
@@ -158,17 +157,6 @@ def _figure(draw) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def _load_results(a: Assignment, root: Path) -> list[Result]:
-    results = []
-    for state in sorted((root / "grading-state" / a.id).glob("*.json")):
-        saved = json.loads(state.read_text())
-        if saved["status"] == "graded" and (root / "submitted" / state.stem / a.id).is_dir():
-            results.append(scores(a, root, state.stem))
-        else:
-            results.append(Result(state.stem, saved["status"] if saved["status"] != "graded" else "missing", saved.get("detail", "")))
-    return results
-
-
 def _hand(r: Result) -> str:
     if not r.manual:
         return "no written answer"
@@ -181,7 +169,7 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
     from autograder.course import UsageError
     from autograder.practice import items_for
 
-    results = _load_results(a, root)
+    results = load(a, root)
     graded = [r for r in results if r.status == "graded"]
     if not graded:
         raise UsageError(f"no graded submissions of {a.id} in {root}: run `autograder grade {a.id[:3]}` first")
@@ -234,7 +222,7 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
         items=[{"question": q, "difficulty": items[q]["difficulty"], "objective": tags.get(q, ""),
                 "discrimination": None if np.isnan(items[q]["discrimination"]) else items[q]["discrimination"]} for q in qs],
         students=students) + "\n"
-    out = root / "reports" / f"{a.id}.html"
+    out = CourseRoot(root).report(a)
     atomic_write(out, page)
     return out
 
