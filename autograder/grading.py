@@ -38,7 +38,7 @@ from autograder import results
 from autograder.collecting import release_cells
 from autograder.course import Assignment, UsageError, base_config, set_due_date, write_source
 from autograder.judge import trusted_cells
-from autograder.layout import CourseRoot
+from autograder.layout import SCORED_STEP, CourseRoot
 from autograder.repository import repo
 from autograder.results import Result
 from autograder.sandbox import Limits, check_sandbox, default_workers, execute, limits_dict
@@ -73,8 +73,6 @@ def _sanitise_api(root: Path):
 def _score_api(root: Path):
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
-
-    from autograder.layout import SCORED_STEP
 
     # nbgrader's grading step without Execute: the notebooks in executed/ already ran in the sandbox.
     return _api(root, submitted=SCORED_STEP, sanitize=[],
