@@ -18,7 +18,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from autograder import course, grading, lms, repository, sandbox
+from autograder import collecting, course, grading, lms, repository, results, sandbox
+from autograder.layout import CourseRoot
 
 
 class Parser(argparse.ArgumentParser):
@@ -128,7 +129,7 @@ def cmd_collect(args) -> int:
         raise course.UsageError("give --from PATH to collect, or --undo to undo the last collect")
     if args.undo:
         root = course.course_root(args.course_root)
-        undone = grading.undo_collect(a, root)
+        undone = collecting.undo_collect(a, root)
         print(f"undid the last collect of {a.id}: {len(undone)} submissions put back as they were")
         return 0
     source = Path(args.source).resolve()
@@ -140,8 +141,8 @@ def cmd_collect(args) -> int:
             lms.read_roster(roster)  # bad roster: refused before anything is written
         return _collect_lms(a, course.course_root(args.course_root), source, args.lms, roster)
     root = course.course_root(args.course_root)
-    placed, problems = grading.collect(a, root, source, args.pattern)
-    print(f"collected {len(placed)} submissions of {a.id} into {root / 'submitted'} (undo: autograder collect {a.id[:3]} --undo)")
+    placed, problems = collecting.collect(a, root, source, args.pattern)
+    print(f"collected {len(placed)} submissions of {a.id} into {CourseRoot(root).step('submitted')} (undo: autograder collect {a.id[:3]} --undo)")
     _report_problems(problems)
     return 2 if problems else 0
 
@@ -149,7 +150,7 @@ def cmd_collect(args) -> int:
 def _collect_lms(a, root: Path, source: Path, kind: str | None, roster: Path | None) -> int:
     got = lms.collect(a, root, source, kind, roster)
     late = [s.student_id for s in got.placed if s.late]
-    print(f"collected {len(got.placed)} submissions of {a.id} from a {got.kind.capitalize()} download into {root / 'submitted'}"
+    print(f"collected {len(got.placed)} submissions of {a.id} from a {got.kind.capitalize()} download into {CourseRoot(root).step('submitted')}"
           + (f"; marked late by {got.kind.capitalize()}: {', '.join(late)}" if late else ""))
     for label, items in (("files not collected", got.unplaced), ("not on the roster (collected under their LMS id)", got.not_on_roster),
                          ("on the roster without a submission", got.without_submission)):
@@ -169,23 +170,23 @@ def cmd_grade(args) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise course.UsageError(f"--{name.replace('_', '-')} must be a positive number")
-    weak = sandbox.check_isolation(args.sandbox)  # refuses before anything is written
+    weak = sandbox.check_sandbox(args.sandbox)  # refuses before anything is written
     if weak:
         print(f"autograder: warning: {weak}", file=sys.stderr)
     root = course.course_root(args.course_root)
-    problems: list[grading.Result] = []
+    problems: list[results.Result] = []
     if source is not None:
-        _, problems = grading.collect(a, root, source)
+        _, problems = collecting.collect(a, root, source)
     limits = sandbox.Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout, memory_mb=args.memory_mb)
-    results = grading.grade(a, root, workers=args.workers, scheduler=args.scheduler, force=args.force, limits=limits,
-                            isolation=args.sandbox, progress=_progress(f"grading {a.id}"), only=args.student)
-    listed = {r.student for r in results}
-    results = sorted(results + [r for r in problems if r.student not in listed], key=lambda r: r.student)
-    out = Path(args.out).resolve() if args.out else root / "grades" / f"{a.id}.csv"
-    grading.write_csv(a, results, out)
-    print(grading.table(results))
+    graded = grading.grade(a, root, workers=args.workers, scheduler=args.scheduler, force=args.force, limits=limits,
+                            sandbox=args.sandbox, progress=_progress(f"grading {a.id}"), only=args.student)
+    listed = {r.student for r in graded}
+    graded = sorted(graded + [r for r in problems if r.student not in listed], key=lambda r: r.student)
+    out = Path(args.out).resolve() if args.out else CourseRoot(root).grades_csv(a)
+    results.write_csv(a, graded, out)
+    print(results.table(graded))
     print(f"grades written to {out}")
-    ungraded = [r for r in results if r.status != "graded"]
+    ungraded = [r for r in graded if r.status != "graded"]
     for r in ungraded:
         print(f"autograder: {r.student} not graded: {r.detail}", file=sys.stderr)
     return 2 if ungraded else 0
@@ -199,7 +200,7 @@ def cmd_feedback(args) -> int:
     if args.lms:
         lms.read_manifest(root, a)  # refuse before writing when nothing was collected from an LMS
     written = feedback.write_all(a, root)
-    print(f"wrote {len(written)} feedback files under {root / 'feedback'}")
+    print(f"wrote {len(written)} feedback files under {CourseRoot(root).step('feedback')}")
     if args.lms:
         out = lms.package_feedback(a, root, args.lms)
         how = {"moodle": "upload it with 'Upload multiple feedback files in a zip'",
@@ -217,7 +218,7 @@ def cmd_export(args) -> int:
         if not args.assignment:
             raise course.UsageError("--lms needs the assignment to export, e.g. `autograder export a01 --lms canvas`")
         a = course.find_assignment(args.assignment)
-        out = Path(args.out).resolve() if args.out else root / "lms" / f"{a.id}-{args.lms}.csv"
+        out = Path(args.out).resolve() if args.out else CourseRoot(root).lms_grades(a, args.lms)
         rows, left_out, pending = lms.write_grades(a, root, args.lms, out, args.column)
         print(f"wrote {rows} grades for {args.lms.capitalize()} to {out}")
         if pending:
@@ -228,7 +229,7 @@ def cmd_export(args) -> int:
         return 0
     if args.assignment or args.column:
         raise course.UsageError("an assignment and --column go with --lms")
-    out = Path(args.out).resolve() if args.out else root / "grades.csv"
+    out = Path(args.out).resolve() if args.out else CourseRoot(root).all_grades_csv
     rows = report.export(root, out)
     print(f"wrote {rows} rows to {out}")
     return 0

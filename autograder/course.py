@@ -17,6 +17,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from autograder.layout import CourseRoot
 from autograder.notebooks import render, to_notebook
 from autograder import repository
 from autograder.repository import repo
@@ -122,7 +123,7 @@ def check_runs(a: Assignment, root: Path) -> None:
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory() as scratch:
             for name in a.data:
-                shutil.copy2(root / "source" / a.id / name, scratch)
+                shutil.copy2(CourseRoot(root).source(a) / name, scratch)
             NotebookClient(nb, timeout=sandbox.Limits.cell_seconds, kernel_name="python3", allow_errors=True,
                            resources={"metadata": {"path": scratch}}).execute()
         return nb
@@ -134,10 +135,10 @@ def check_runs(a: Assignment, root: Path) -> None:
                 errors = [o for o in cell.outputs if o.output_type == "error"]
                 yield meta["grade_id"], (f"{errors[0].ename}: {str(errors[0].evalue).strip().splitlines()[0][:150] if str(errors[0].evalue).strip() else ''}" if errors else None)
 
-    for gid, error in failures(run(root / "source" / a.id / a.notebook_name)):
+    for gid, error in failures(run(CourseRoot(root).source(a) / a.notebook_name)):
         if error:
             raise UsageError(f"{a.master.name}, {gid}: the solution fails this test ({error}); nothing was released")
-    for gid, error in failures(run(root / "release" / a.id / a.notebook_name)):
+    for gid, error in failures(run(CourseRoot(root).release(a) / a.notebook_name)):
         if error is None:
             raise UsageError(f"{a.master.name}, {gid}: the blank release passes this test, so it scores points "
                              "for no work; nothing was released")
@@ -155,7 +156,7 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
 def course_root(path: str | os.PathLike | None = None) -> Path:
     root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or repo() / "course").resolve()
     root.mkdir(parents=True, exist_ok=True)
-    (root / "exchange").mkdir(exist_ok=True)  # nbgrader's exchange for this course only (Exchange.root)
+    CourseRoot(root).exchange.mkdir(exist_ok=True)  # nbgrader's exchange for this course only (Exchange.root)
     write_config(root)
     return root
 
@@ -208,13 +209,13 @@ def set_due_date(a: Assignment, root: Path) -> None:
     """The gradebook's due date for ``a`` from course.toml (nbgrader computes lateness and penalties from it)."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+    with Gradebook(CourseRoot(root).db_url) as gb:
         gb.update_or_create_assignment(a.id, duedate=due_date(a))
 
 
 def _own_settings(root: Path) -> str:
     """What the instructor wrote below the marker line of the course root's nbgrader_config.py."""
-    config = root / "nbgrader_config.py"
+    config = CourseRoot(root).config
     text = config.read_text(encoding="utf-8") if config.is_file() else ""
     return text.split(YOURS, 1)[1].strip("\n") if YOURS in text else ""
 
@@ -235,7 +236,7 @@ def base_config(root: Path, *, own: bool = True):
     cfg = Config()
     cfg.CourseDirectory.root = str(root)
     cfg.CourseDirectory.course_id = "clinical-ai-course-kit"
-    cfg.Exchange.root = str(root / "exchange")  # never the world-writable system exchange
+    cfg.Exchange.root = str(CourseRoot(root).exchange)  # never the world-writable system exchange
     cfg.Execute.timeout = sandbox.Limits.cell_seconds
     cfg.Execute.kernel_name = "python3"
     cfg.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -251,11 +252,11 @@ def base_config(root: Path, *, own: bool = True):
     if mine_text.strip():
         mine = Config()
         try:
-            exec(compile(mine_text, str(root / "nbgrader_config.py"), "exec"), {"c": mine, "get_config": lambda: mine})
+            exec(compile(mine_text, str(CourseRoot(root).config), "exec"), {"c": mine, "get_config": lambda: mine})
         except Exception as exc:  # the instructor's own Python: say where, in one line
-            raise UsageError(f"{root / 'nbgrader_config.py'}: your settings fail: {type(exc).__name__}: {exc}") from None
+            raise UsageError(f"{CourseRoot(root).config}: your settings fail: {type(exc).__name__}: {exc}") from None
         cfg.merge(mine)
-        cfg.CourseDirectory.root, cfg.Exchange.root = str(root), str(root / "exchange")
+        cfg.CourseDirectory.root, cfg.Exchange.root = str(root), str(CourseRoot(root).exchange)
     return cfg
 
 
@@ -284,7 +285,7 @@ def write_config(root: Path) -> Path:
     own = _own_settings(root)
     base_config(root)  # the instructor's lines must run before they are kept
     cfg = base_config(root, own=False)
-    path = root / "nbgrader_config.py"
+    path = CourseRoot(root).config
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(config_text(cfg) + (own + "\n" if own else ""), encoding="utf-8")
     tmp.replace(path)
@@ -300,7 +301,7 @@ def nbgrader_api(root: Path):
 
 def write_source(a: Assignment, root: Path) -> Path:
     """Master -> <root>/source/<id>/: the notebook plus the data files it reads."""
-    src = root / "source" / a.id
+    src = CourseRoot(root).source(a)
     if src.exists():
         shutil.rmtree(src)
     src.mkdir(parents=True)
@@ -335,7 +336,7 @@ def release(a: Assignment, root: Path, notebooks: Path, *, check: bool = False) 
     if check:
         check_runs(a, root)
     set_due_date(a, root)
-    released = root / "release" / a.id
+    released = CourseRoot(root).release(a)
     target = a.student_dir(notebooks)
     staging = target.with_name(target.name + ".tmp")
     if staging.exists():
@@ -362,6 +363,6 @@ def _failure_line(result: dict) -> str:
 def existing_root(path: str | os.PathLike | None = None) -> Path:
     """A course root that has been graded already (feedback, export and report read its gradebook)."""
     root = Path(path or os.environ.get("AUTOGRADER_COURSE_ROOT") or repo() / "course").resolve()
-    if not (root / "gradebook.db").is_file():
+    if not CourseRoot(root).gradebook.is_file():
         raise UsageError(f"no gradebook in {root}: run `autograder grade` first (or pass --course-root)")
     return root

@@ -21,7 +21,10 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from autograder import results
 from autograder.course import Assignment, master_notebook
+from autograder.layout import CourseRoot
+from autograder.results import atomic_write
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*", re.M | re.S)
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
@@ -125,12 +128,13 @@ def write_one(a: Assignment, root: Path, student: str, secrets: set[str], api=No
     from autograder.course import nbgrader_api
 
     api = api or nbgrader_api(root)
-    out = root / "feedback" / student / a.id / f"{a.id}.html"
+    where = CourseRoot(root)
+    out = where.feedback_html(a, student)
     outcome = api.generate_feedback(a.id, student, force=True)
     if not outcome["success"] or not out.is_file():
         raise RuntimeError(f"nbgrader could not write the feedback of {student}: {(outcome.get('error') or outcome.get('log') or '').strip()[-300:]}")
     # nbgrader's release_feedback needs the submission's timestamp and secret beside the HTML.
-    submitted = root / "submitted" / student / a.id
+    submitted = where.submitted(a, student)
     for name in ("timestamp.txt", "submission_secret.txt"):
         if (submitted / name).is_file() and not (out.parent / name).is_file():
             shutil.copy2(submitted / name, out.parent / name)
@@ -143,21 +147,16 @@ def write_one(a: Assignment, root: Path, student: str, secrets: set[str], api=No
     for line in sorted(secrets - own, key=len, reverse=True):
         for form in {line, html.escape(line, quote=False), html.escape(line)}:
             body = body.replace(form, "[hidden]")
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(out)
+    atomic_write(out, body)
     return out
 
 
 def write_all(a: Assignment, root: Path, students: list[str] | None = None) -> list[Path]:
     """Feedback for every student whose submission was graded (not for those that failed or were malformed)."""
-    import json
-
     from autograder.course import nbgrader_api
 
     secrets = secret_lines(a)
-    states = sorted((root / "grading-state" / a.id).glob("*.json"))
-    graded = [p.stem for p in states if json.loads(p.read_text())["status"] == "graded"]
+    graded = results.graded_students(root, a)
     if students:
         graded = [s for s in graded if s in students]
     api = nbgrader_api(root)

@@ -112,7 +112,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from autograder import results
 from autograder.course import Assignment, UsageError
+from autograder.layout import CourseRoot
 
 KINDS = ("canvas", "moodle", "blackboard")
 
@@ -357,7 +359,7 @@ def read_roster(path: Path) -> dict[str, RosterRow]:
 
 def collect(a: Assignment, root: Path, source: Path, kind: str | None = None, roster: Path | None = None) -> Collected:
     """Place each student's newest notebook from an LMS download in ``submitted/``; record the rest."""
-    from autograder.grading import STUDENT_ID, _place, read_notebook
+    from autograder.collecting import STUDENT_ID, place, read_notebook
 
     download = Download(source)
     kind = kind or detect(download)
@@ -390,7 +392,7 @@ def collect(a: Assignment, root: Path, source: Path, kind: str | None = None, ro
         if nb is None:
             result.problems.append((student, "malformed", problem))
             continue
-        _place(a, root, student, nb, chosen.submitted_at)
+        place(a, root, student, nb, chosen.submitted_at)
         late = chosen.late if chosen.late is not None else (row.late if row else None)
         result.placed.append(Student(
             student, lms_id, (row.name if row and row.name else chosen.name or names.get(lms_id, "")),
@@ -426,7 +428,7 @@ def _write_manifest(root: Path, a: Assignment, result: Collected) -> None:
 
 
 def manifest_path(root: Path, a: Assignment) -> Path:
-    return root / "lms" / f"{a.id}.json"
+    return CourseRoot(root).lms_manifest(a)
 
 
 def read_manifest(root: Path, a: Assignment) -> dict:
@@ -460,12 +462,11 @@ def grades(a: Assignment, root: Path, kind: str) -> tuple[list[Grade], list[str]
     """The gradebook's totals for each collected student; and the students left out, with why."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    states = root / "grading-state" / a.id
     out, left_out = [], []
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+    with Gradebook(CourseRoot(root).db_url) as gb:
         for s in _manifest_for(root, a, kind):
-            state = states / f"{s.student_id}.json"
-            status = json.loads(state.read_text())["status"] if state.exists() else "not graded yet"
+            state = results.saved(root, a, s.student_id)
+            status = state["status"] if state else "not graded yet"
             if status != "graded":
                 left_out.append(f"{s.student_id} ({status})")
                 continue
@@ -552,11 +553,11 @@ def _safe(text: str) -> str:
 
 def package_feedback(a: Assignment, root: Path, kind: str) -> Path:
     """Feedback files as the LMS takes them back: Moodle's feedback zip, or one folder per student."""
-    feedback = {s.student_id: root / "feedback" / s.student_id / a.id / f"{a.id}.html" for s in _manifest_for(root, a, kind)}
+    feedback = {s.student_id: CourseRoot(root).feedback_html(a, s.student_id) for s in _manifest_for(root, a, kind)}
     students = [s for s in _manifest_for(root, a, kind) if feedback[s.student_id].is_file()]
     if not students:
         raise UsageError(f"no feedback for {a.id} to package (run `autograder feedback {a.id[:3]}` first)")
-    base = root / "feedback-lms"
+    base = CourseRoot(root).lms_feedback
     base.mkdir(parents=True, exist_ok=True)
     name = f"{a.id}-feedback.html"
     if kind == "moodle":

@@ -9,60 +9,26 @@ students miss as often as weak ones, near 0 or negative, deserves a second look)
 from __future__ import annotations
 
 import base64
-import csv
-import html
 import io
-import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from autograder.course import Assignment, master_notebook
 from autograder.repository import repo
-from autograder.grading import Result, scores
-
-NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
-                    "raw_score", "late_submission_penalty", "score", "max_score"]
-
+from autograder.layout import CourseRoot
+from autograder.results import Result, atomic_write, load
 
 def export(root: Path, out: Path) -> int:
-    """nbgrader's export columns, lateness in hours, then one column per question (``<assignment>:<grade_id>``).
+    """Grades of every assignment to ``out`` through nbgrader's export plugin (see :mod:`autograder.export`)."""
+    from nbgrader.api import Gradebook
 
-    Written answers have their column too: the hand score once graded, blank while it still needs grading
-    (nbgrader's ``score`` counts hand-graded points already, less the late penalty)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from autograder.export import QuestionsExport
 
-    rows, questions = [], []
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for assignment in gb.assignments:
-            names = sorted({g.name for nb in assignment.notebooks for g in nb.grade_cells if g.cell_type == "code"})
-            names += sorted({g.name for nb in assignment.notebooks for g in nb.grade_cells if g.cell_type == "markdown"})
-            questions += [f"{assignment.name}:{n}" for n in names]
-            for student in gb.students:
-                row = {"assignment": assignment.name, "duedate": assignment.duedate or "", "student_id": student.id,
-                       "last_name": student.last_name or "", "first_name": student.first_name or "", "email": student.email or ""}
-                try:
-                    sub = gb.find_submission(assignment.name, student.id)
-                except MissingEntry:
-                    row.update(timestamp="", raw_score=0.0, late_submission_penalty=0.0, score=0.0, max_score=assignment.max_score)
-                else:
-                    row.update(timestamp=sub.timestamp or "", raw_score=sub.score, late_submission_penalty=sub.late_submission_penalty,
-                               score=sub.score - sub.late_submission_penalty, max_score=sub.max_score,
-                               hours_late=round(sub.total_seconds_late / 3600, 1))
-                    for nb in sub.notebooks:
-                        for g in nb.grades:
-                            if g.cell.cell_type == "code" or not g.needs_manual_grade:
-                                row[f"{assignment.name}:{g.name}"] = g.score
-                rows.append(row)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=NBGRADER_COLUMNS + ["hours_late"] + questions, restval="")
-        w.writeheader()
-        w.writerows(rows)
-    tmp.replace(out)
-    return len(rows)
+    with Gradebook(CourseRoot(root).db_url) as gb:
+        return QuestionsExport(to=str(out)).write(gb)
 
 
 def objectives(a: Assignment) -> dict[str, str]:
@@ -156,15 +122,24 @@ def study_plan(r: Result, tags: dict[str, str], sections: dict[str, str]) -> lis
     return [(o, sections.get(o), qs) for o, qs in sorted(missed.items())]
 
 
+def _template(name: str = "index.html.j2"):
+    """The report's Jinja2 template (``templates/report/``), every value HTML-escaped."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "report"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(name)
+
+
 def study_step(objective: str, page: str | None, missed: list[str], text: str, link, base: str) -> str:
-    """One step of a study plan: the page to re-read and, for a numeric skill, the practice with fresh variants."""
+    """One step of a study plan: the page to re-read and, for a numeric skill, the practice with fresh variants.
+
+    ``link(page)``: the HTML that links to the page."""
+    from markupsafe import Markup
+
     from autograder.practice import items_for
 
-    practise = "; ".join(f'<a href="{html.escape(base)}/{html.escape(i.notebook)}.html">practice: '
-                         f'{html.escape(i.title)}</a>' for i in items_for(objective))
-    return (f"<li>{html.escape(objective)} {html.escape(text)}: re-read {link(page)}"
-            + (f", then {practise}" if practise else "")
-            + f" (missed {', '.join(html.escape(q) for q in missed)})</li>")
+    return str(_template("macros.html.j2").module.study_step(objective, Markup(link(page)), missed, text, items_for(objective), base))
 
 
 def _figure(draw) -> str:
@@ -182,21 +157,6 @@ def _figure(draw) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
-def _img(data: str, alt: str) -> str:
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
-
-
-def _load_results(a: Assignment, root: Path) -> list[Result]:
-    results = []
-    for state in sorted((root / "grading-state" / a.id).glob("*.json")):
-        saved = json.loads(state.read_text())
-        if saved["status"] == "graded" and (root / "submitted" / state.stem / a.id).is_dir():
-            results.append(scores(a, root, state.stem))
-        else:
-            results.append(Result(state.stem, saved["status"] if saved["status"] != "graded" else "missing", saved.get("detail", "")))
-    return results
-
-
 def _hand(r: Result) -> str:
     if not r.manual:
         return "no written answer"
@@ -207,8 +167,9 @@ def _hand(r: Result) -> str:
 
 def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path:
     from autograder.course import UsageError
+    from autograder.practice import items_for
 
-    results = _load_results(a, root)
+    results = load(a, root)
     graded = [r for r in results if r.status == "graded"]
     if not graded:
         raise UsageError(f"no graded submissions of {a.id} in {root}: run `autograder grade {a.id[:3]}` first")
@@ -241,51 +202,27 @@ def write_report(a: Assignment, root: Path, book_url: str | None = None) -> Path
         ax.set_title("Mastery per learning objective")
         ax.invert_yaxis()
 
-    def link(page):
-        return f'<a href="{html.escape(base)}/{html.escape(page)}.html">{html.escape(page_title(page))}</a>' if page else "the module"
-
-    rows = "".join(
-        f"<tr><td>{html.escape(q)}</td><td>{items[q]['difficulty']:.2f}</td>"
-        f"<td>{'n/a' if np.isnan(items[q]['discrimination']) else format(items[q]['discrimination'], '.2f')}</td>"
-        f"<td>{html.escape(tags.get(q, ''))}</td></tr>" for q in qs)
-    plans = []
+    students = []
     for r in results:
-        if r.status != "graded":
-            plans.append(f"<li><strong>{html.escape(r.student)}</strong>: not graded ({html.escape(r.status)}: {html.escape(r.detail)})</li>")
-            continue
-        plan = study_plan(r, tags, a.sections)
-        standing = f"{r.score:g}/{r.max_score:g} autograded; {_hand(r)}; total {r.total:g}/{r.max_score + r.manual_max:g}"
-        if r.late_penalty:
-            standing += f", late {r.seconds_late / 3600:.1f} h (-{r.late_penalty:g})"
-        if not plan:
-            plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({standing}): every autograded objective met.</li>")
-            continue
-        steps = "".join(study_step(o, page, qs_, texts.get(o, ""), link, base) for o, page, qs_ in plan)
-        plans.append(f"<li><strong>{html.escape(r.student)}</strong> ({standing})<ul>{steps}</ul></li>")
-    mean, median = float(np.mean(totals)), float(np.median(totals))
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(a.title)}: class report</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:.2em .6em;text-align:left}}</style></head><body><main>
-<h1>{html.escape(a.title)}: class report</h1>
-<p>{len(graded)} submissions graded, {len(results) - len(graded)} not graded. Autograded score: mean {mean:.1f},
-median {median:g} of {maximum:g}. Written answers graded by hand so far: {sum(v is not None for r in graded for v in r.manual.values())}
-of {sum(len(r.manual) for r in graded)}; each student's total below counts them (and any late penalty).</p>
-<h2>Score distribution</h2>{_img(hist, f"Histogram of autograded scores out of {maximum:g}; mean {mean:.1f}, median {median:g}.")}
-<h2>Item analysis</h2>
-{_img(_figure(draw_items), "Bar chart per question of difficulty (share of points earned) and discrimination (item-rest correlation).")}
-<table><thead><tr><th>question</th><th>difficulty</th><th>discrimination</th><th>objective</th></tr></thead><tbody>{rows}</tbody></table>
-<p>Difficulty is the share of the question's points the class earned; discrimination is the correlation of a
-question's score with the rest of the autograded score (n/a when every student scored the same).</p>
-<h2>Mastery per learning objective</h2>
-{_img(_figure(draw_mastery), "Horizontal bars: share of points earned by the class for each learning objective.")}
-<h2>Study plans</h2><ul>{''.join(plans)}</ul>
-</main></body></html>
-"""
-    out = root / "reports" / f"{a.id}.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+        entry: dict[str, Any] = {"student": r.student, "status": r.status, "detail": r.detail, "steps": []}
+        if r.status == "graded":
+            standing = f"{r.score:g}/{r.max_score:g} autograded; {_hand(r)}; total {r.total:g}/{r.max_score + r.manual_max:g}"
+            if r.late_penalty:
+                standing += f", late {r.seconds_late / 3600:.1f} h (-{r.late_penalty:g})"
+            entry["standing"] = standing
+            entry["steps"] = [{"objective": o, "page": page, "title": page_title(page) if page else "", "missed": missed,
+                               "text": texts.get(o, ""), "practice": items_for(o)}
+                              for o, page, missed in study_plan(r, tags, a.sections)]
+        students.append(entry)
+    page = _template().render(
+        title=a.title, base=base, graded=len(graded), not_graded=len(results) - len(graded),
+        mean=float(np.mean(totals)), median=float(np.median(totals)), maximum=maximum,
+        hand_done=sum(v is not None for r in graded for v in r.manual.values()), hand_all=sum(len(r.manual) for r in graded),
+        histogram=hist, item_chart=_figure(draw_items), mastery_chart=_figure(draw_mastery),
+        items=[{"question": q, "difficulty": items[q]["difficulty"], "objective": tags.get(q, ""),
+                "discrimination": None if np.isnan(items[q]["discrimination"]) else items[q]["discrimination"]} for q in qs],
+        students=students) + "\n"
+    out = CourseRoot(root).report(a)
+    atomic_write(out, page)
     return out
 

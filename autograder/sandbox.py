@@ -341,7 +341,7 @@ WEAK = ("--sandbox none: student code runs with your rights (it can read the mas
         "only resource limits and a throwaway folder apply")
 
 
-def check_isolation(sandbox: str) -> str | None:
+def check_sandbox(sandbox: str) -> str | None:
     """Safe by default: refuse (UsageError) when the sandbox asked for, or the default, is not available.
     Returns the one warning to print when the instructor chose to run without one."""
     from autograder.course import UsageError

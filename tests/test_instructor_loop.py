@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, grading
+from autograder import collecting, course
 from tests.submissions import answer_cells, fill
 
 from tests.repo import REPO
@@ -102,9 +102,9 @@ def test_due_dates_come_from_the_course_file(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- every submission counts once
 
 def test_newest_of_several_counts_and_the_choice_is_named():
-    index, note = grading.newest([("a01 (1).ipynb", 200.0), ("a01.ipynb", 100.0)])
+    index, note = collecting.newest([("a01 (1).ipynb", 200.0), ("a01.ipynb", 100.0)])
     assert index == 0 and "a01 (1).ipynb" in note and "set aside a01.ipynb" in note
-    assert grading.newest([("a01.ipynb", 5.0)]) == (0, "")
+    assert collecting.newest([("a01.ipynb", 5.0)]) == (0, "")
 
 
 def _folder(tmp_path, files: dict[str, tuple[nbformat.NotebookNode, float]]) -> Path:
@@ -124,7 +124,7 @@ def test_a_resubmission_is_collected_not_the_older_file(tmp_path, capsys):
     subs = _folder(tmp_path, {"ana/a01_diagnostic_models.ipynb": (released(A01), now - 3600),
                               "ana/a01_diagnostic_models (1).ipynb": (perfect, now)})
     root = course.course_root(tmp_path / "root")
-    placed, problems = grading.collect(A01, root, subs)
+    placed, problems = collecting.collect(A01, root, subs)
     assert placed == ["ana"] and problems == []
     got = nbformat.read(root / "submitted" / "ana" / A01.id / A01.notebook_name, as_version=4)
     assert got.cells == perfect.cells, "the older, empty notebook was collected instead of the resubmission"

@@ -250,13 +250,13 @@ def test_an_unpacked_download_collects_like_the_zip(tmp_path):
 
 
 def test_a_custom_pattern_keeps_the_newest_attempt_by_the_time_in_its_name(tmp_path):
-    from autograder import grading
+    from autograder import collecting
 
     zip_of(tmp_path / "other.zip", [
         (f"x_s1_attempt_2026-03-01-09-00-00_{NB}", UNTOUCHED, (2026, 3, 9, 0, 0, 0)),
         (f"y_s1_attempt_2026-03-05-09-00-00_{NB}", PERFECT, (2026, 3, 1, 0, 0, 0)),
     ])
-    placed, problems = grading.collect(A, tmp_path / "root", tmp_path / "other.zip", pattern=grading.LMS_NAME)
+    placed, problems = collecting.collect(A, tmp_path / "root", tmp_path / "other.zip", pattern=collecting.LMS_NAME)
     assert placed == ["s1"] and not problems
     kept = (tmp_path / "root" / "submitted" / "s1" / A.id / NB).read_text()
     assert nbformat.writes(nbformat.reads(kept, as_version=4)) == nbformat.writes(nbformat.reads(PERFECT, as_version=4))

@@ -392,7 +392,7 @@ def test_no_practice_notebook_or_page_holds_a_plain_answer(path):
 
 def test_the_report_study_plan_of_a_student_weak_on_an_objective_links_to_its_practice():
     from autograder import course
-    from autograder.grading import Result
+    from autograder.results import Result
     from autograder.report import objectives as tagged, study_plan, study_step
 
     base = "https://course.example/book"

@@ -14,9 +14,10 @@ import nbformat
 import pytest
 from scipy.stats import pearsonr
 
-from autograder import feedback, grading, report
+from autograder import feedback, grading, report, results
 from autograder.course import normalise_student_notebook
-from autograder.grading import Result
+from autograder.layout import ERROR_LOG
+from autograder.results import Result
 from autograder.notebooks import render, to_notebook
 
 MAX = {"q1": 2.0, "q2": 1.0, "q3": 1.0}
@@ -64,7 +65,7 @@ def test_the_grades_csv_has_a_row_per_student_and_blanks_where_nothing_was_grade
         id = "a01_diagnostic_models"
 
     out = tmp_path / "grades" / "a01.csv"
-    grading.write_csv(Assignment, CLASS, out)
+    results.write_csv(Assignment, CLASS, out)
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["student_id"] for r in rows] == ["ana", "ben", "cai", "dee", "eve"]
     assert (rows[1]["autograded_score"], rows[1]["autograded_max"], rows[1]["q2"]) == ("3", "4", "0")
@@ -138,7 +139,7 @@ def test_a_grader_failure_is_logged_with_its_traceback_and_never_blamed_on_the_s
         trace = "".join(traceback.format_exception(exc))
         result = grading.grader_error(Assignment, tmp_path, "ana", exc, trace)
     assert result.status == "grader-error" and "execution failed" not in result.detail
-    assert "KeyError: 'missing'" in result.detail and grading.ERROR_LOG in result.detail
-    log = (tmp_path / grading.ERROR_LOG).read_text(encoding="utf-8")
+    assert "KeyError: 'missing'" in result.detail and ERROR_LOG in result.detail
+    log = (tmp_path / ERROR_LOG).read_text(encoding="utf-8")
     assert "a01_diagnostic_models ana" in log and "Traceback (most recent call last)" in log and "{}[\"missing\"]" in log
     assert not (tmp_path / "grading-state").exists(), "a grader failure must not be recorded as graded"
