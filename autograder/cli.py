@@ -204,7 +204,7 @@ def cmd_feedback(args) -> int:
     if args.lms:
         out = lms.package_feedback(a, root, args.lms)
         how = {"moodle": "upload it with 'Upload multiple feedback files in a zip'",
-               "canvas": "Canvas has no bulk upload of feedback files: attach each folder's file in SpeedGrader",
+               "canvas": "Canvas's bulk re-upload takes only files named as the student's own submission: attach each folder's file in SpeedGrader",
                "blackboard": "attach each folder's file in the Grade Center's attempt"}[args.lms]
         print(f"feedback for {args.lms.capitalize()} in {out} ({how})")
     return 0
