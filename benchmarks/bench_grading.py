@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 import nbformat  # noqa: E402
 
 from autograder import course, grading, sandbox  # noqa: E402
+from autograder.layout import CourseRoot  # noqa: E402
 from autograder.judge import trusted_cells  # noqa: E402
 from tests.submissions import simulated_class  # noqa: E402
 
@@ -56,7 +57,7 @@ def plain_nbgrader(a, subs: Path, root: Path) -> float:
     course.course_root(root)
     grading.prepare(a, root)
     for student in sorted(p.name for p in subs.iterdir()):
-        target = root / "submitted" / student / a.id
+        target = CourseRoot(root).submitted(a, student)
         target.mkdir(parents=True)
         shutil.copy2(subs / student / a.notebook_name, target / a.notebook_name)
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
@@ -79,17 +80,18 @@ def overhead(a, root: Path, sample: list[str]) -> list[tuple[float, float]]:
     """(autograder seconds, bare nbclient seconds) per sampled submission, run one at a time."""
     from nbclient import NotebookClient
 
-    data = {name: (root / "source" / a.id / name).read_bytes() for name in a.data}
+    where = CourseRoot(root)
+    data = {name: (where.source(a) / name).read_bytes() for name in a.data}
     sanitise, score = grading._sanitise_api(root), grading._score_api(root)
-    judge_cells = trusted_cells(nbformat.read(root / "source" / a.id / a.notebook_name, as_version=4))
+    judge_cells = trusted_cells(nbformat.read(where.source(a) / a.notebook_name, as_version=4))
     pairs = []
     for student in sample:
         start = time.perf_counter()
         sanitise.autograde(a.id, student, force=True, create=True)
-        sanitised = root / "autograded" / student / a.id / a.notebook_name
+        sanitised = where.autograded(a, student) / a.notebook_name
         text = sanitised.read_text()
         executed = sandbox.execute({"notebook": text, "files": data, "course_root": str(root), "judge_cells": judge_cells})
-        out = root / "executed" / student / a.id
+        out = where.executed(a, student)
         out.mkdir(parents=True, exist_ok=True)
         (out / a.notebook_name).write_text(executed["notebook"])
         score.autograde(a.id, student, force=True, create=True)
