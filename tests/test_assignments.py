@@ -96,3 +96,29 @@ def test_no_solution_or_hidden_test_line_in_anything_students_get():
     assert secrets, "no secret lines found in the masters: the leak scan would prove nothing"
     student_files = [p for p in (REPO / "notebooks").rglob("*") if p.is_file()]
     assert find_leaks(student_files, secrets) == []
+
+
+@pytest.mark.e2e  # a kernel runs the notebook's own helper cell
+@pytest.mark.parametrize("aid", IDS)
+def test_a_number_typed_with_a_percent_sign_gets_a_one_line_hint(aid, tmp_path):
+    """``ppv = 31%`` does not parse, so no check cell can see it: the released notebook's helper cell makes the
+    kernel say how to type it, above Python's own message; other syntax errors get Python's message only."""
+    from nbclient import NotebookClient
+
+    a = course.find_assignment(aid)
+    release = nbformat.read(a.student_dir(REPO / "notebooks") / a.notebook_name, as_version=4)
+    helpers = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check_helpers")
+    cells = ["import numpy as np", helpers.source, "ppv_clinic = 31%", "ppv_clinic = 31 % # a percent", "counts = (1, 2"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+    def said(cell):
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        errors = [o.ename for o in cell.outputs if o.output_type == "error"]
+        return text.strip(), errors
+
+    hint = "Type a percentage as a proportion, without the % sign: 0.31 for 31%."
+    assert said(nb.cells[2]) == (hint, ["SyntaxError"])
+    assert said(nb.cells[3]) == (hint, ["SyntaxError"])
+    assert said(nb.cells[4]) == ("", ["SyntaxError"])

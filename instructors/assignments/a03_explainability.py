@@ -105,6 +105,7 @@ print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
 # compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
 # can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
 # reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
+import re
 from hashlib import sha256
 
 
@@ -134,6 +135,17 @@ def roc_auc_score(y_true, y_score, **kwargs):
     if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
         raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
     return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+if "get_ipython" in globals():  # in JupyterLab and Jupyter; the grader's checks run without it
+    get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: odds ratios (2 points)

@@ -114,6 +114,7 @@ print(f"{len(y_test)} test patients: {(sex_test == 'Female').sum()} women, {(sex
 # compares a "fingerprint" of your answer, rounded as the notebook prints it, with the right answer's: it
 # can say "right" or "not yet" without printing the right answer. A fingerprint hides an answer from
 # reading, not from trying values in a loop; the hidden tests, run at grading, decide your grade.
+import re
 from hashlib import sha256
 
 
@@ -134,6 +135,17 @@ def check_number(name, value, fraction=False):
         raise AssertionError(f"{name} should be a single number, not {type(value).__name__}.")
     if fraction and not 0 <= float(value) <= 1:
         raise AssertionError(f"{name} should be a proportion between 0 and 1 (e.g. 0.31 for 31%), not a percentage.")
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+if "get_ipython" in globals():  # in JupyterLab and Jupyter; the grader's checks run without it
+    get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 1: the two error rates (2 points)
