@@ -17,9 +17,9 @@ import nbformat
 import pytest
 
 from autograder import collecting, course
-from tests.submissions import answer_cells, fill
-
+from tests.inprocess import autograder
 from tests.repo import REPO
+from tests.submissions import answer_cells, fill
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 A01 = course.find_assignment("a01")
 
@@ -65,8 +65,7 @@ def test_broken_own_settings_are_one_line_exit_2(tmp_path):
     root = course.course_root(tmp_path / "root")
     config = root / "nbgrader_config.py"
     config.write_text(config.read_text() + "c.Execute.timeout = undefined_name\n")
-    result = subprocess.run([AUTOGRADER, "collect", "a01", "--undo", "--course-root", str(root)],
-                            capture_output=True, text=True, timeout=120)
+    result = autograder("collect", "a01", "--undo", "--course-root", str(root))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "your settings fail: NameError" in result.stderr
 
@@ -136,8 +135,7 @@ def test_notebooks_of_another_assignment_are_refused_in_one_line_each(tmp_path):
     subs = _folder(tmp_path, {"ana/a02_external_validation.ipynb": (released(a02), time.time()),
                               "ben/whatever.ipynb": (released(a02), time.time())})
     root = tmp_path / "root"
-    result = subprocess.run([AUTOGRADER, "collect", "a01", "--from", str(subs), "--course-root", str(root)],
-                            capture_output=True, text=True, timeout=120)
+    result = autograder("collect", "a01", "--from", str(subs), "--course-root", str(root))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 and all("cells do not match the release" in line for line in lines), result.stderr
@@ -152,15 +150,14 @@ def test_a_collect_can_be_undone(tmp_path):
     subs2 = _folder(tmp_path / "two", {"ana/a01_diagnostic_models.ipynb": (released(A01), time.time()),
                                        "ben/a01_diagnostic_models.ipynb": (released(A01), time.time())})
     for subs in (subs1, subs2):
-        run = subprocess.run([AUTOGRADER, "collect", "a01", "--from", str(subs), "--course-root", str(root)],
-                             capture_output=True, text=True, timeout=120)
+        run = autograder("collect", "a01", "--from", str(subs), "--course-root", str(root))
         assert run.returncode == 0, run.stderr
-    undo = subprocess.run([AUTOGRADER, "collect", "a01", "--undo", "--course-root", str(root)], capture_output=True, text=True, timeout=120)
+    undo = autograder("collect", "a01", "--undo", "--course-root", str(root))
     assert undo.returncode == 0, undo.stderr
     got = nbformat.read(root / "submitted" / "ana" / A01.id / A01.notebook_name, as_version=4)
     assert got.cells == first.cells and not (root / "submitted" / "ben" / A01.id).exists()
-    again = subprocess.run([AUTOGRADER, "collect", "a01", "--undo", "--course-root", str(root)], capture_output=True, text=True, timeout=120)
-    undone = subprocess.run([AUTOGRADER, "collect", "a01", "--undo", "--course-root", str(root)], capture_output=True, text=True, timeout=120)
+    again = autograder("collect", "a01", "--undo", "--course-root", str(root))
+    undone = autograder("collect", "a01", "--undo", "--course-root", str(root))
     assert again.returncode == 0 and not (root / "submitted" / "ana" / A01.id).exists()
     assert undone.returncode == 2 and "no collect of a01_diagnostic_models to undo" in undone.stderr
 
@@ -204,6 +201,7 @@ def _hidden_region(text: str, grade_id: str) -> tuple[int, int]:
     ("q4_tests", '### BEGIN HIDDEN TESTS\nassert False, "a hidden test broken on purpose"\n',
      "q4_tests: the solution fails this test (AssertionError: a hidden test broken on purpose)"),
 ])
+@pytest.mark.e2e  # runs the solution in a kernel
 def test_a_master_whose_solution_fails_a_hidden_test_is_refused(tmp_path, grade_id, replacement, message):
     """Check (running both notebooks) that a broken hidden test stops the release before students get it."""
     def edit(text):
@@ -219,6 +217,7 @@ def test_a_master_whose_solution_fails_a_hidden_test_is_refused(tmp_path, grade_
         course.check_runs(a, root)
 
 
+@pytest.mark.e2e  # runs the blank release in a kernel
 def test_a_test_the_blank_release_passes_is_refused(tmp_path):
     """Check that a test cell that cannot fail (so gives points for no work) stops the release."""
     def edit(text):

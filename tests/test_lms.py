@@ -25,6 +25,7 @@ import pytest
 from autograder import course, lms
 from tests.submissions import answer_cells, fill
 
+from tests.inprocess import autograder
 from tests.repo import REPO
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 A = course.find_assignment("a01")
@@ -273,13 +274,13 @@ def _one_line_exit_2(result, message, root: Path):
 def test_a_zip_that_is_not_an_lms_download_is_refused(tmp_path):
     zip_of(tmp_path / "photos.zip", [("holiday.jpg", b"\xff\xd8", (2026, 1, 1, 0, 0, 0)),
                                       ("notes.ipynb", UNTOUCHED, (2026, 1, 1, 0, 0, 0))])
-    result = run("collect", "a01", "--from", str(tmp_path / "photos.zip"), "--course-root", str(tmp_path / "root"))
+    result = autograder("collect", "a01", "--from", str(tmp_path / "photos.zip"), "--course-root", str(tmp_path / "root"))
     _one_line_exit_2(result, "is not a Canvas, Moodle or Blackboard download", tmp_path / "root")
 
 
 def test_grading_straight_from_a_zip_that_is_not_an_lms_download_is_refused(tmp_path):
     zip_of(tmp_path / "photos.zip", [("holiday.jpg", b"\xff\xd8", (2026, 1, 1, 0, 0, 0))])
-    result = run("grade", "a01", "--submissions", str(tmp_path / "photos.zip"), "--course-root", str(tmp_path / "root"))
+    result = autograder("grade", "a01", "--submissions", str(tmp_path / "photos.zip"), "--course-root", str(tmp_path / "root"))
     _one_line_exit_2(result, "is not a Canvas, Moodle or Blackboard download", tmp_path / "root")
     assert not (tmp_path / "root" / "gradebook.db").exists()
 
@@ -287,14 +288,14 @@ def test_grading_straight_from_a_zip_that_is_not_an_lms_download_is_refused(tmp_
 def test_a_roster_without_an_lms_id_column_is_refused(tmp_path):
     download = canvas_download(tmp_path / "canvas.zip")
     write_csv(tmp_path / "roster.csv", [["Name", "Email"], ["Ana", "ana@example.org"]])
-    result = run("collect", "a01", "--from", str(download), "--roster", str(tmp_path / "roster.csv"),
+    result = autograder("collect", "a01", "--from", str(download), "--roster", str(tmp_path / "roster.csv"),
                  "--course-root", str(tmp_path / "root"))
     _one_line_exit_2(result, "has no LMS user id column", tmp_path / "root")
 
 
 def test_a_download_of_another_lms_than_named_is_refused(tmp_path):
     download = canvas_download(tmp_path / "canvas.zip")
-    result = run("collect", "a01", "--from", str(download), "--lms", "blackboard", "--course-root", str(tmp_path / "root"))
+    result = autograder("collect", "a01", "--from", str(download), "--lms", "blackboard", "--course-root", str(tmp_path / "root"))
     _one_line_exit_2(result, "holds no notebook submission", tmp_path / "root")
 
 
