@@ -381,8 +381,8 @@ print(f"Flagged at 0.10: {len(flagged_10)} tests, {k_flag / len(flagged_10):.1%}
 # probability for the people it flags.
 #
 # **Your turn 5 (one number per group: `groupby`).** How does observed against expected compare across the
-# **groups tested** (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group: `silent.groupby("demo_group")`
-# gives the pairs `(group name, its rows)`, so
+# **groups tested** (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group:
+# `silent.groupby("demo_group")` gives the pairs `(group name, its rows)`, so
 # `{g: ... for g, part in silent.groupby("demo_group")}` with, in place of `...`, the positive tests of
 # `part` over the sum of its predicted risks. Store it in `my_oe_by_group`.
 
@@ -399,7 +399,7 @@ elif not isinstance(my_oe_by_group, dict) or sorted(my_oe_by_group) != _groups_t
     print(f"Not quite: give a dictionary with one key per group tested: {_groups_tested}.")
 elif all(abs(float(my_oe_by_group[g]) - _ref[g]) < 0.006 for g in _groups_tested):
     print("Correct ✔ Compare each group's O/E with the overall one, keeping in mind how few positive tests some "
-          "groups have: the next cell counts them.")
+          "groups have: the table below counts them.")
 elif all(abs(float(my_oe_by_group[g]) - 1 / _ref[g]) < 0.006 for g in _groups_tested):
     print("Not quite: your ratios are upside down (E/O). Put the positive tests on top.")
 elif all(abs(float(my_oe_by_group[g]) - observed_expected) < 0.006 for g in _groups_tested):
@@ -691,7 +691,7 @@ plt.show()
 # %% [markdown]
 # **Your turn 9 (rows that meet two conditions).** In how many of the **chest-pain** answers was the work-up
 # the case calls for **not recommended** (`escalates` equal to 0)? Keep the rows of `paired` where both
-# conditions hold (the scenario is the chest pain, and `escalates` is 0): write each condition in brackets,
+# conditions hold (`scenario` is `"chest_pain"`, and `escalates` is 0): write each condition in brackets,
 # join them with `&`, and count the rows that remain. Store the count in `my_chest_not_escalated`.
 
 # %%
