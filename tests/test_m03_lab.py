@@ -34,7 +34,9 @@ RIGHT_ANSWERS = {
     "my_or_age_5": "_np.exp(5 * _b_age_ref)",
     "my_perm_st_logreg": "_pi(logreg, X_test, y_test, scoring='roc_auc', n_repeats=10, random_state=0).importances_mean[_st]",
     "my_shap_hr_women": "_np.abs(_sv_test[_women, _hr]).mean()",
-    "my_auc_refit": "_auc(y_test, _lr_ref.predict_proba(_sc_ref.transform(X_test))[:, 1])",
+    # an independent refit of the forest on every column of the leaky extract but the leak
+    "my_auc_refit": "_auc(y_test, _RF(n_estimators=200, min_samples_leaf=5, random_state=0).fit("
+                    "X_leaky.loc[X_train.index].drop(columns='angiography_grade'), y_train).predict_proba(X_test)[:, 1])",
     "my_slope_logreg": "_slope_lr_ref",  # statsmodels, where the lab uses scikit-learn
 }
 WRONG_ANSWERS = {
@@ -51,7 +53,7 @@ WRONG_ANSWERS = {
     ],
     "my_shap_hr_women": ["100 * _right", "_sv_test[_women, _hr].mean()", "_np.abs(_sv_test[:, _hr]).mean()",
                          "_np.abs(_sv_test[~_women, _hr]).mean()", "_right + 0.01"],
-    "my_auc_refit": ["0.995", "_auc(y_test, logreg.predict(X_test))", "auc_forest", "1 - _right"],
+    "my_auc_refit": ["0.995", "_auc(y_test, forest.predict(X_test))", "auc_logreg", "auc_leaky", "1 - _right"],
     "my_slope_logreg": ["cal_slope", "_LR().fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).coef_[0, 0]",
                         "_LR(C=_np.inf).fit(_np.log(_p_lr_ref / (1 - _p_lr_ref)).reshape(-1, 1), y_test).intercept_[0]",
                         "_LR(C=_np.inf).fit(_p_lr_ref.reshape(-1, 1), y_test).coef_[0, 0]", "_right + 0.1"],
@@ -59,6 +61,7 @@ WRONG_ANSWERS = {
 REFERENCES = """\
 import numpy as _np
 import shap as _shap
+from sklearn.ensemble import RandomForestClassifier as _RF
 from sklearn.inspection import permutation_importance as _pi
 from sklearn.linear_model import LogisticRegression as _LR
 from sklearn.metrics import roc_auc_score as _auc

@@ -61,6 +61,7 @@ WRONG_ANSWERS = {
     "my_fabricated_ci": [
         "list(_ci((_refs['status'] == 'fabricated').sum(), len(_refs), method='beta'))",  # exact
         "list(_ci((_refs['status'] != 'accurate').sum(), len(_refs), method='wilson'))",  # inaccurate ones too
+        "list(_ci((_refs['status'] == 'fabricated').sum(), 80, method='wilson'))",  # n of the 80 summaries
         "[100 * v for v in _right]", "_right[0]", "[v + 0.05 for v in _right]",
     ],
     "my_chest_not_escalated": [

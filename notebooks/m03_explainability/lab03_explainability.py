@@ -226,24 +226,22 @@ plt.show()
 # - An OR multiplies **odds**, not probability. A doubling of the odds moves a probability of 10% to 18%,
 #   but a probability of 50% to 67%.
 #
-# Why not simply compare the sizes of the ORs? Because they depend on the step we chose (per 10 beats/min
-# or per 1?). We need a measure in the same units for every input. Here are two.
-#
 # **Your turn 1 (an odds ratio from a coefficient).** The cell below puts the model's coefficients in a
-# **dictionary** keyed by input name. A coefficient is a change in **log-odds** per one unit of the input.
-# What is the **odds ratio of CAD for 5 more years of age**, everything else the same? Multiply the
-# coefficient by the step, then take `np.exp` of the result: `np.exp(5 * coefficients["age"])`.
+# **dictionary** keyed by input name, `coef_by_input`. A coefficient is a change in **log-odds** per one
+# unit of the input. What is the **odds ratio of CAD for 5 more years of age**, everything else the same?
+# Recipe: take the coefficient of age, multiply it by the step in years, and turn the resulting change
+# in log-odds into an odds ratio with the exponential function (`np.exp`).
 
 # %%
-coefficients = dict(zip(X.columns, logreg.coef_[0]))  # {input name: coefficient}
-print(f"Coefficient of age: {coefficients['age']:.4f} per year (a change in log-odds, not an odds ratio).")
+coef_by_input = dict(zip(X.columns, logreg.coef_[0]))  # {input name: coefficient}
+print(f"Coefficient of age: {coef_by_input['age']:.4f} per year (a change in log-odds, not an odds ratio).")
 
 # %%
 my_or_age_5 = None  # Write your answer here.
 
 # %%
 """Check that your odds ratio per 5 years of age is right (prints a hint, never the answer)."""
-_b_age = coefficients["age"]
+_b_age = coef_by_input["age"]
 if my_or_age_5 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif np.isclose(float(my_or_age_5), np.exp(5 * _b_age), atol=0.001):
@@ -257,9 +255,12 @@ elif np.isclose(float(my_or_age_5), 5 * np.exp(_b_age), atol=0.0005):
 elif np.isclose(float(my_or_age_5), odds_ratios["age"], atol=0.0005):
     print("Not quite: that is the odds ratio per 10 years, from the table. The question asks per 5 years.")
 else:
-    print('Not quite. np.exp(5 * coefficients["age"]).')
+    print("Not quite: check the step (5 years), that it multiplies the coefficient of age, and the np.exp.")
 
 # %% [markdown]
+# Why not simply compare the sizes of the ORs? Because they depend on the step we chose (per 10 beats/min
+# or per 1?). We need a measure in the same units for every input. Here are two.
+#
 # ## 4. Permutation importance: what if we scramble one input?
 #
 # Take the test patients and shuffle one column (say, everyone's cholesterol), leaving the rest alone. If
@@ -311,11 +312,13 @@ plt.show()
 # **logistic regression**? Call `permutation_importance` on `logreg` with the same settings as for the
 # forest above (`X_test`, `y_test`, `scoring="roc_auc"`, `n_repeats=10`, `random_state=SEED`), put its
 # `importances_mean` in a `pd.Series` with `index=X_test.columns`, and store its value for
-# `"st_depression"` in `my_perm_st_logreg`. (Two or three lines. That Series' `.idxmax()` would name the
-# input whose shuffling costs the most.)
+# `"st_depression"` in `my_perm_st_logreg`. Replace each `...` in the answer cell.
 
 # %%
-my_perm_st_logreg = None  # Write your answer here.
+my_perm_st_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+# perm_lr = permutation_importance(..., X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
+# perm_lr_by_input = pd.Series(perm_lr.importances_mean, index=X_test.columns)
+# my_perm_st_logreg = perm_lr_by_input[...]  # the input's name, in quotes
 
 # %%
 """Check that your permutation importance of ST depression for the logistic regression is right (prints a hint, never the answer)."""
@@ -333,8 +336,8 @@ elif np.isclose(float(my_perm_st_logreg), _lr_acc.importances_mean[_st], atol=0.
 elif np.isclose(float(my_perm_st_logreg), _lr_auc.importances_std[_st], atol=0.0006):
     print("Not quite: that is the spread over the shuffles (importances_std). Take importances_mean.")
 else:
-    print("Not quite. permutation_importance(logreg, X_test, y_test, scoring=\"roc_auc\", n_repeats=10, "
-          "random_state=SEED), then its importances_mean for st_depression.")
+    print("Not quite: check the model you passed (the logistic regression), the settings (the same as for "
+          "the forest), and the input you picked from the Series.")
 
 # %% [markdown]
 # ## 5. SHAP: sharing out one prediction among the inputs
@@ -501,14 +504,19 @@ else:
 # one number per column). Does the peak heart rate weigh as much in the scores of the **women**? Take the
 # rows of `shap_test.values` for the women (`shap_test.values[women]`), compute their mean |SHAP| per input
 # as a `pd.Series` with `index=X.columns`, and store the value for `"max_heart_rate"` in
-# `my_shap_hr_women`, as a fraction of the score (do not multiply by 100).
+# `my_shap_hr_women`. SHAP values are in **probability units** (0.05 = 5 percentage points): give it in those
+# units, as `shap_test.values` holds it (do not multiply by 100, as the plots do to show percentage points).
+# Replace each `...` in the answer cell.
 
 # %%
 women = X_test["male"].to_numpy() == 0  # True for each woman among the test patients
 print(f"{women.sum()} of the {len(X_test)} test patients are women.")
 
 # %%
-my_shap_hr_women = None  # Write your answer here.
+my_shap_hr_women = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+# shap_women = shap_test.values[...]  # the rows of the women
+# mean_abs_shap_women = pd.Series(np.abs(...).mean(axis=0), index=X.columns)
+# my_shap_hr_women = mean_abs_shap_women[...]  # the input's name, in quotes
 
 # %%
 """Check that your mean |SHAP| of the peak heart rate in women is right (prints a hint, never the answer)."""
@@ -519,7 +527,7 @@ if my_shap_hr_women is None:
 elif np.isclose(float(my_shap_hr_women), _ref, atol=0.001):
     print("Correct ✔ Compare it with the same input's mean |SHAP| over all test patients, in mean_abs_shap.")
 elif np.isclose(float(my_shap_hr_women), 100 * _ref, atol=0.05):
-    print("Not quite: that is in percentage points. Give a fraction of the score: do not multiply by 100.")
+    print("Not quite: that is in percentage points. Give it in probability units: do not multiply by 100.")
 elif np.isclose(float(my_shap_hr_women), shap_test.values[women][:, _hr].mean(), atol=0.0005):
     print("Not quite: positive and negative values cancel out in a plain mean. Take np.abs first.")
 elif np.isclose(float(my_shap_hr_women), mean_abs_shap["max_heart_rate"], atol=0.0005):
@@ -527,8 +535,8 @@ elif np.isclose(float(my_shap_hr_women), mean_abs_shap["max_heart_rate"], atol=0
 elif np.isclose(float(my_shap_hr_women), np.abs(shap_test.values[~women][:, _hr]).mean(), atol=0.0005):
     print("Not quite: that is the men. `women` is True for the women; ~women selects the men.")
 else:
-    print("Not quite. np.abs(shap_test.values[women]).mean(axis=0), as a Series indexed by X.columns, "
-          "then its value for max_heart_rate.")
+    print("Not quite: check the rows you kept (the women), the absolute value before the mean, and the "
+          "input you picked.")
 
 # %% [markdown]
 # ## 6. Three explanations side by side
@@ -743,38 +751,44 @@ else:
           "whether a clinician would know it before the angiogram.")
 
 # %% [markdown]
-# **Your turn 7 (remove a column and refit).** Once a leak is found, the model is refitted without it. In
-# the cell below, write three lines:
+# **Your turn 7 (remove a column and refit).** Once a leak is found, the model is refitted without it. The
+# answer cell below has the lines; replace each `...`:
 #
-# 1. the list of the honest columns, with a **list comprehension** that keeps every name but the leak:
-#    `honest = [name for name in X_leaky.columns if name != ...]`;
-# 2. a logistic regression fitted on those columns of the training patients:
-#    `LogisticRegression(C=np.inf, solver="newton-cholesky").fit(X_leaky.loc[X_train.index, honest], y_train)`;
-# 3. its test AUC, stored in `my_auc_refit`: `roc_auc_score(y_test, ...)` on its `predict_proba(...)[:, 1]`
-#    for `X_leaky.loc[X_test.index, honest]`.
+# 1. `honest`, the list of the honest columns, with a **list comprehension** that keeps every name but the
+#    leak;
+# 2. `refit_forest`, a random forest with the **same settings as the leaky forest** (`n_estimators=200`,
+#    `min_samples_leaf=5`, `random_state=SEED`), fitted on the honest columns of the training patients;
+# 3. `my_auc_refit`, its test AUC, from its `predict_proba(...)[:, 1]` for the honest columns of the test
+#    patients (`X_test.index`). Compare it with `auc_leaky`.
 
 # %%
-my_auc_refit = None  # Write your answer here.
+my_auc_refit = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+# honest = [name for name in X_leaky.columns if name != ...]  # the leaking column's name, in quotes
+# refit_forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
+# refit_forest.fit(X_leaky.loc[X_train.index, honest], ...)
+# my_auc_refit = roc_auc_score(y_test, refit_forest.predict_proba(X_leaky.loc[..., honest])[:, 1])
 
 # %%
 """Check that your AUC after removing the leak is right (prints a hint, never the answer)."""
 _honest = [name for name in X_leaky.columns if name != "angiography_grade"]
-_refit = LogisticRegression(C=np.inf, solver="newton-cholesky").fit(X_leaky.loc[X_train.index, _honest], y_train)
+_refit = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
+_refit.fit(X_leaky.loc[X_train.index, _honest], y_train)
 _ref = roc_auc_score(y_test, _refit.predict_proba(X_leaky.loc[X_test.index, _honest])[:, 1])
 if my_auc_refit is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
 elif np.isclose(float(my_auc_refit), _ref, atol=0.001):
-    print("Correct ✔ Without the leak, the AUC is back to what a clinic could really get.")
+    print(f"Correct ✔ Without the leak, the AUC falls from {auc_leaky:.3f} back to the honest model's level: "
+          "same settings, same inputs, so the same forest as in section 1.")
 elif float(my_auc_refit) > 0.98:
     print("Not quite: an AUC this close to 1 means the leak is still in. Leave angiography_grade out of the list.")
 elif np.isclose(float(my_auc_refit), roc_auc_score(y_test, _refit.predict(X_leaky.loc[X_test.index, _honest])),
                 atol=0.0005):
     print("Not quite: you passed 0/1 calls (predict). Pass the probabilities: predict_proba(...)[:, 1].")
-elif np.isclose(float(my_auc_refit), auc_forest, atol=0.0005):
-    print("Not quite: that is the honest random forest. Fit a logistic regression on the honest columns.")
+elif np.isclose(float(my_auc_refit), auc_logreg, atol=0.0005):
+    print("Not quite: that is the logistic regression. Refit a random forest with the leaky forest's settings.")
 else:
-    print("Not quite. Keep every column but angiography_grade, fit on the training patients (X_train.index), "
-          "and compute the AUC on the test patients (X_test.index).")
+    print("Not quite: check the column you left out, the forest's settings, and that it is fitted on the "
+          "training patients and scored on the test patients.")
 
 # %% [markdown]
 # ## 9. Can Mr R.'s score be read as a probability? Check the calibration
@@ -827,15 +841,20 @@ plt.show()
 # (Module 2 shows how; with a couple of hundred patients to learn from, even that is hard).
 #
 # **Your turn 8 (a calibration slope with scikit-learn).** Is the **logistic regression** calibrated on the
-# same test patients? In the answer cell, write three lines, as in the cell above but for `logreg`:
+# same test patients? The answer cell follows the steps of the calibration cell above, but for `logreg`,
+# in new variables `p_lr`, `lp_lr` and `my_slope_logreg`. Do not reuse the names `p_test`, `logit` or
+# `cal_slope`: they hold the forest's values. Replace each `...`:
 #
-# 1. its probabilities for the test patients, `logreg.predict_proba(X_test)[:, 1]`;
-# 2. their log-odds, `np.log(p / (1 - p))`;
-# 3. the calibration slope: `LogisticRegression(C=np.inf)` (no penalty) fitted on the log-odds as a single
-#    column, `.reshape(-1, 1)`, and `y_test`; its `.coef_[0, 0]`. Store it in `my_slope_logreg`.
+# 1. `p_lr`, the logistic regression's probabilities for the test patients;
+# 2. `lp_lr`, their log-odds, log(p / (1 − p));
+# 3. `my_slope_logreg`, the calibration slope: `LogisticRegression(C=np.inf)` (no penalty) fitted on the
+#    log-odds as a single column and the test outcomes; its `.coef_[0, 0]`.
 
 # %%
-my_slope_logreg = None  # Write your answer here.
+my_slope_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+# p_lr = logreg.predict_proba(...)[:, 1]
+# lp_lr = np.log(... / (1 - ...))
+# my_slope_logreg = LogisticRegression(C=np.inf).fit(lp_lr.reshape(-1, 1), ...).coef_[0, 0]
 
 # %%
 """Check that the calibration slope of the logistic regression is right (prints a hint, never the answer)."""
@@ -856,8 +875,8 @@ elif np.isclose(float(my_slope_logreg), LogisticRegression(C=np.inf).fit(_p_lr.r
                 atol=0.005):
     print("Not quite: you fitted on the probabilities. Fit on their log-odds, np.log(p / (1 - p)).")
 else:
-    print("Not quite. Probabilities of logreg, their log-odds as one column, then "
-          "LogisticRegression(C=np.inf).fit(log_odds.reshape(-1, 1), y_test).coef_[0, 0].")
+    print("Not quite: check that the probabilities are logreg's for X_test, the log-odds formula, and that "
+          "the fit is unpenalised (C=np.inf).")
 
 # %% [markdown]
 # ## 10. Explaining a prediction to a patient

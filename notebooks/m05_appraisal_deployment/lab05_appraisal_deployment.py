@@ -289,7 +289,7 @@ elif np.isclose(float(my_threshold_6), burden.index[_per_tp > 6].min()):
 elif float(my_threshold_6) > 1:
     print("Not quite: give the threshold itself (a probability between 0 and 1), not a number of rows or flags.")
 else:
-    print('Not quite. burden.index[burden["flags per positive caught"] <= 6].min().')
+    print("Not quite: check the column you compared, the direction of the comparison (at most 6), and .min().")
 
 # %% [markdown]
 # **Your turn 4 (a loop over thresholds).** The `burden` table was built by a loop over the thresholds. Do
@@ -313,7 +313,9 @@ if my_ppv_by_threshold is None:
 elif not isinstance(my_ppv_by_threshold, dict) or sorted(my_ppv_by_threshold) != _ts:
     print("Not quite: give a dictionary with one key per threshold of the list, the thresholds themselves.")
 elif all(abs(float(my_ppv_by_threshold[t]) - _ppv[t]) < 0.0006 for t in _ts):
-    print("Correct ✔ The higher the threshold, the higher the PPV, and the fewer positives caught.")
+    _rises = _ppv[0.05] < _ppv[0.07] < _ppv[0.09]  # not guaranteed: the PPV need not rise with the threshold
+    print("Correct ✔ " + ("Here the PPV rises with the threshold" if _rises else "Here the PPV does not simply rise "
+          "with the threshold") + ", while the number of positive tests caught can only fall.")
 elif all(abs(float(my_ppv_by_threshold[t]) - _sens[t]) < 0.0006 for t in _ts):
     print("Not quite: that is the sensitivity (divided by all positive tests). The PPV divides by the flags.")
 elif all(abs(float(my_ppv_by_threshold[t]) - 1 / _ppv[t]) < 0.006 for t in _ts):
@@ -321,7 +323,8 @@ elif all(abs(float(my_ppv_by_threshold[t]) - 1 / _ppv[t]) < 0.006 for t in _ts):
 elif any(float(v) > 1 for v in my_ppv_by_threshold.values()):
     print("Not quite: give each PPV as a fraction between 0 and 1, not a percentage.")
 else:
-    print('Not quite. For each t: ((silent["risk"] >= t) & silent["positive"]).sum() / (silent["risk"] >= t).sum().')
+    print("Not quite: check, for each threshold, the flags (risk >= t), the flags on positive tests (&), and "
+          "that you divide by the number of flags.")
 
 # %% [markdown]
 # Who are the flagged tests? A model can reach a "good" PPV by recognising the groups that were more often
@@ -377,9 +380,9 @@ print(f"Flagged at 0.10: {len(flagged_10)} tests, {k_flag / len(flagged_10):.1%}
 # Where the flags are raised, the model under-predicts: a calibrated overall O/E does not make the number a
 # probability for the people it flags.
 #
-# **Your turn 5 (one number per group: `groupby`).** Is the model calibrated for every **group tested**
-# (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group: `silent.groupby("demo_group")`
-# gives the pairs `(group name, its rows)`, so
+# **Your turn 5 (one number per group: `groupby`).** How does observed against expected compare across the
+# **groups tested** (`demo_group`)? Build a **dictionary** `{group: O/E}`, one entry per group:
+# `silent.groupby("demo_group")` gives the pairs `(group name, its rows)`, so
 # `{g: ... for g, part in silent.groupby("demo_group")}` with, in place of `...`, the positive tests of
 # `part` over the sum of its predicted risks. Store it in `my_oe_by_group`.
 
@@ -395,7 +398,8 @@ if my_oe_by_group is None:
 elif not isinstance(my_oe_by_group, dict) or sorted(my_oe_by_group) != _groups_tested:
     print(f"Not quite: give a dictionary with one key per group tested: {_groups_tested}.")
 elif all(abs(float(my_oe_by_group[g]) - _ref[g]) < 0.006 for g in _groups_tested):
-    print("Correct ✔ Calibrated overall is not calibrated in every group: compare each with the overall O/E.")
+    print("Correct ✔ Compare each group's O/E with the overall one, keeping in mind how few positive tests some "
+          "groups have: the table below counts them.")
 elif all(abs(float(my_oe_by_group[g]) - 1 / _ref[g]) < 0.006 for g in _groups_tested):
     print("Not quite: your ratios are upside down (E/O). Put the positive tests on top.")
 elif all(abs(float(my_oe_by_group[g]) - observed_expected) < 0.006 for g in _groups_tested):
@@ -404,8 +408,19 @@ elif any(float(v) > 10 for v in my_oe_by_group.values()):
     print("Not quite: some values look like percentages. O/E is a ratio.")
 else:
     wrong = [g for g in _groups_tested if abs(float(my_oe_by_group[g]) - _ref[g]) >= 0.006]
-    print(f"Not quite: check {wrong}. For each group: part['positive'].sum() / part['risk'].sum().")
-#
+    print(f"Not quite: check {wrong}: the positive tests of each group over the sum of its predicted risks.")
+
+# %% [markdown]
+# Each O/E rests on the positive tests of its group. Where a group has only a handful, one positive test
+# more or less moves its O/E a lot: read the comparison with the counts beside it.
+
+# %%
+oe_by_group = silent.groupby("demo_group").agg(tests=("positive", "size"), positive=("positive", "sum"),
+                                               expected=("risk", "sum"))
+oe_by_group["O/E"] = oe_by_group["positive"] / oe_by_group["expected"]
+oe_by_group.round({"expected": 1, "O/E": 2})
+
+# %% [markdown]
 # ## 3. Checking model-written discharge summaries
 #
 # The corpus `genai_summaries` holds 80 discharge summaries in a model's style, each written from the
@@ -579,13 +594,17 @@ else:
 
 # %% [markdown]
 # **Your turn 8 (a confidence interval for a proportion).** The list is a small sample of what the tool
-# writes. Give the **95 % Wilson interval** of the share of **fabricated** references: count them
-# (`references["lookup"] == "fabricated"`, summed), then
-# `binomtest(k, n).proportion_ci(method="wilson")` with `n` the number of references, as in the `wilson`
-# function of section 3. Store `[ci.low, ci.high]` in `my_fabricated_ci`.
+# writes. Give the **95 % Wilson interval** of the share of **fabricated** references, as in the `wilson`
+# function of section 3, in new variables: `k_fab`, the number of fabricated references (the rows with
+# `lookup` equal to `"fabricated"`), and `n_refs`, the number of references. (Section 3 already has an `n`,
+# the 80 summaries, and a `k`: do not reuse them.) Store `[ci.low, ci.high]` in `my_fabricated_ci`.
 
 # %%
-my_fabricated_ci = None  # Write your answer here.
+my_fabricated_ci = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+# k_fab = (references["lookup"] == ...).sum()
+# n_refs = len(...)
+# ci = binomtest(int(k_fab), n_refs).proportion_ci(method=...)
+# my_fabricated_ci = [ci.low, ci.high]
 
 # %%
 """Check that your Wilson interval for the share of fabricated references is right (prints a hint, never the answer)."""
@@ -613,11 +632,13 @@ elif any(float(v) > 1 for v in _given):
     print("Not quite: give the limits as fractions between 0 and 1, not percentages.")
 elif _same(_given, _interval(_k_fab, _n_refs, "exact")):
     print('Not quite: that is the default (exact) interval. Pass method="wilson".')
+elif _same(_given, _interval(_k_fab, len(summaries), "wilson")):
+    print("Not quite: n is the number of references in the list, not the 80 summaries of section 3.")
 elif _same(_given, _interval(_k_not_acc, _n_refs, "wilson")):
     print("Not quite: that counts the inaccurate references too. Count lookup == 'fabricated' only.")
 else:
-    print('Not quite. k = (references["lookup"] == "fabricated").sum(), n = len(references); '
-          'binomtest(k, n).proportion_ci(method="wilson").')
+    print("Not quite: check k_fab (the fabricated references only), n_refs (all the references in the list), "
+          "and the method.")
 
 # %% [markdown]
 # ## 5. A paired audit: same question, different stated sex or race
@@ -668,11 +689,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **Your turn 9 (rows that meet two conditions).** In how many of the **chest-pain** answers would the
-# patient have been reassured, without the work-up the case calls for (`escalates` equal to 0)? Keep the
-# rows where both conditions hold, each in brackets and joined by `&`:
-# `paired[(paired["scenario"] == "chest_pain") & (paired["escalates"] == 0)]`, and count them with `len(...)`.
-# Store the count in `my_chest_not_escalated`.
+# **Your turn 9 (rows that meet two conditions).** In how many of the **chest-pain** answers was the work-up
+# the case calls for **not recommended** (`escalates` equal to 0)? Keep the rows of `paired` where both
+# conditions hold (`scenario` is `"chest_pain"`, and `escalates` is 0): write each condition in brackets,
+# join them with `&`, and count the rows that remain. Store the count in `my_chest_not_escalated`.
 
 # %%
 my_chest_not_escalated = None  # Write your answer here.
@@ -696,7 +716,7 @@ elif float(my_chest_not_escalated) == (_chest & _not_escalated & (paired["stated
 elif 0 < float(my_chest_not_escalated) < 1:
     print("Not quite: give a number of answers (a count), not a share.")
 else:
-    print('Not quite. len(paired[(paired["scenario"] == "chest_pain") & (paired["escalates"] == 0)]).')
+    print("Not quite: check the two conditions (the scenario's name, escalates == 0), each in brackets, and &.")
 
 # %% [markdown]
 # These answers are synthetic: the rates were set to make the point. The method is the one published
