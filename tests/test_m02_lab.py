@@ -101,6 +101,8 @@ WRONG_ANSWERS = {
     "my_nb_hungary": [
         "(_tp_hu - _fp_hu) / len(_y_hu)", "(_tp_hu - _fp_hu * 0.2) / len(_y_hu)",
         "_y_hu.mean() - (1 - _y_hu.mean()) * 0.25", "tp / n - fp / n * PT / (1 - PT)", "100 * _right",
+        # last, as it redefines nb_at: a function written with Your turn 9's VA counts instead of its own
+        "(globals().update(nb_at=lambda y, risk, pt: tp / n - fp / n * PT / (1 - PT)), nb_at(_hu['cad'], _hu['risk'], 0.2))[1]",
     ],
 }
 
@@ -192,3 +194,9 @@ class TestLab(labs.LabTests):
 
     def test_metrics_agree_with_independent_references(self, run):
         labs.assert_metrics_ok(run, "a metric the lab teaches is wrong")
+
+    def test_nb_at_written_with_the_va_counts_is_diagnosed(self, run):
+        """An nb_at that uses Your turn 9's tp, fp, n and PT is told so, not sent to pass other patients."""
+        [out] = [labs.text(run.nb.cells[i]) for i, variable, wrong in run.wrong
+                 if variable == "my_nb_hungary" and "globals()" in wrong]
+        assert "instead of its own counts" in out, out

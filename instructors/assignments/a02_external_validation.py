@@ -812,6 +812,13 @@ except Exception:
     _own = None
 for _k in ["treat all", "model", "recalibrated"]:
     if _k == "recalibrated" and _own is not None and fingerprint(_own) != "380b4863f69e":
+        # Your risks of Question 6 are off: 'recalibrated' is judged on them, so the slip is not counted twice
+        _refer, _cad = np.array([c == "1" for c in _own]), va_check["cad"].to_numpy() == 1
+        _nb_own = (np.sum(_refer & _cad) - np.sum(_refer & ~_cad) * PT / (1 - PT)) / len(_cad)
+        assert abs(float(net_benefit_20[_k]) - _nb_own) < 0.0006 or fingerprint(net_benefit_20[_k], 3) == "e0f97c850f15", (
+            "The net benefit of 'recalibrated' is off: refer the va_check patients whose risk_check_recalibrated "
+            "is at least 0.2."
+        )
         print("Your recalibrated risks of Question 6 are off: fix them, then run this cell again. The net benefit "
               "of 'recalibrated' is judged on your own risk_check_recalibrated, so the slip is not counted twice.")
         continue

@@ -553,7 +553,8 @@ assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9 or abs(float(gap_cost
 # reading (SpO2, column `spo2`) is **below 92%**. The patients who need it are those whose true arterial
 # saturation (SaO2, column `sao2` of the truth file) is **below 88%**. Using `cohort_spo2_bias.csv` merged
 # with `truth` on `patient_id` (all 10,000 patients), store the gap in the rule's false-negative rate,
-# **G1 minus G0**, in `gap_oximeter`.
+# **G1 minus G0**, in `gap_oximeter`. (If both your gaps of Question 4 are G0 minus G1, this one is judged
+# by that same rule, so the slip is not counted twice.)
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION

@@ -308,15 +308,15 @@ else:
 # %% [markdown]
 # **Your turn 4 (write the statsmodels calls yourself).** The graded assignment asks you to write the
 # `sm.GLM` fits, not only to call `calibration_intercept_slope`. Practise them on the patients of
-# **Hungary**. Copy the `intercept = ...` and `slope = ...` lines of the function above and change their
-# inputs to `y_hungary` and `lp_hungary`:
+# **Hungary**. The answer cell holds the two fits ready-made: remove the `#` in front of its lines and
+# fill in each `...` with `y_hungary` (the outcome) or `lp_hungary` (the linear predictor):
 #
 # - the **intercept**: the outcome first, a column of ones (`np.ones_like(lp_hungary)`) as the only
 #   covariate, `family=sm.families.Binomial()`, and the linear predictor as the `offset`; `.fit().params[0]`;
 # - the **slope**: the outcome, then `sm.add_constant(lp_hungary)` (an intercept and the linear predictor),
 #   no offset; `.fit().params[1]`.
 #
-# Store the two numbers in a dictionary: `my_calibration_hungary = {"intercept": ..., "slope": ...}`.
+# The last line stores the two numbers in a dictionary, `my_calibration_hungary`.
 
 # %%
 hungary = groups["Hungary"]
@@ -325,7 +325,10 @@ lp_hungary = logit(hungary["risk"].to_numpy())  # the linear predictor of each H
 print(f"Hungary: {len(hungary)} patients, {y_hungary.sum()} with CAD.")
 
 # %%
-my_calibration_hungary = None  # Write your answer here.
+my_calibration_hungary = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+# intercept = sm.GLM(..., np.ones_like(...), family=sm.families.Binomial(), offset=...).fit().params[0]
+# slope = sm.GLM(..., sm.add_constant(...), family=sm.families.Binomial()).fit().params[1]
+# my_calibration_hungary = {"intercept": intercept, "slope": slope}
 
 # %%
 """Check that your calibration intercept and slope for Hungary are right (prints a hint, never the answer)."""
@@ -353,8 +356,7 @@ elif _near(my_calibration_hungary["intercept"], _with_slope[0]):
     print("Not quite: your intercept comes from the fit that also estimates a slope. For the calibration "
           "intercept the linear predictor is the offset, and a column of ones the only covariate.")
 elif not _near(my_calibration_hungary["intercept"], _intercept):
-    print("Not quite: check the intercept. sm.GLM(y_hungary, np.ones_like(lp_hungary), "
-          "family=sm.families.Binomial(), offset=lp_hungary).fit().params[0].")
+    print("Not quite: check the intercept: y_hungary as the outcome, and lp_hungary as the offset.")
 elif _near(my_calibration_hungary["slope"], _with_slope[0]):
     print("Not quite: for the slope take the coefficient of the linear predictor, the second of the fit's "
           "params, not its intercept (the first).")
@@ -496,7 +498,7 @@ elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-(a + b * logit(0.15))))) <
 elif float(my_risk_15_updated) > 1:
     print("Not quite: give a proportion between 0 and 1, not a percentage.")
 else:
-    print("Not quite. 1 / (1 + np.exp(-(logit(0.15) + intercept_update))).")
+    print("Not quite: check each of the three steps: log-odds, plus intercept_update, back to a risk.")
 
 # %% [markdown]
 # On the patients it was fitted on, the intercept update makes O/E exactly 1: that is what fitting an
@@ -677,15 +679,16 @@ elif abs(float(my_nb_va) - 100 * _ref) < 0.06:
 elif abs(float(my_nb_va) - (tp / n - fp / n * PT)) < 0.0006:
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
 else:
-    print("Not quite. TP / n − FP / n × pt / (1 − pt).")
+    print("Not quite: check that both counts are divided by n and that only the false positives are weighted.")
 
 # %% [markdown]
 # **Your turn 10 (the same, as a function).** The assignment asks you to write net benefit as a small
 # **function**, to reuse it on other patients and other ways of deciding. Complete the two lines marked
-# `None` in `nb_at` (the false positives, and the formula of Your turn 9), run the cell, then store in
-# `my_nb_hungary` the net benefit of the model **in Hungary** at 0.2:
+# `None` in `nb_at` (the false positives, and the net benefit: inside `nb_at` use `true_pos`, `false_pos`,
+# `n_patients` and `pt`, the function's own counts, not the VA's `tp`, `fp`, `n` and `PT`), run the cell,
+# then store in `my_nb_hungary` the net benefit of the model **in Hungary** at 0.2:
 # `nb_at(groups["Hungary"]["cad"], groups["Hungary"]["risk"], 0.2)`. (To refer everyone, you would pass
-# risks that are all 1: `np.ones(n)`.)
+# risks that are all 1: `np.ones(len(y))`.)
 
 # %%
 def nb_at(y, risk, pt):
@@ -706,6 +709,17 @@ _hu = groups["Hungary"]
 _y_hu, _referred = _hu["cad"].to_numpy() == 1, _hu["risk"].to_numpy() >= PT
 _tp_hu, _fp_hu, _n_hu = np.sum(_referred & _y_hu), np.sum(_referred & ~_y_hu), len(_hu)
 _ref = _tp_hu / _n_hu - _fp_hu / _n_hu * PT / (1 - PT)
+
+
+def _nb_own(patients):
+    try:
+        return float(nb_at(patients["cad"], patients["risk"], PT))
+    except Exception:  # nb_at not completed yet
+        return None
+
+
+_nb_own_hu, _nb_own_va = _nb_own(_hu), _nb_own(va)
+_uses_globals = None not in (_nb_own_hu, _nb_own_va) and abs(_nb_own_hu - _nb_own_va) < 1e-12
 if my_nb_hungary is None:
     print("Replace None with your answer in the cell above (and complete nb_at: until you do, it gives back "
           "None), run it, then run this cell again.")
@@ -717,11 +731,13 @@ elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu * PT)) < 0.0006
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
 elif abs(float(my_nb_hungary) - (_y_hu.mean() - (1 - _y_hu.mean()) * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is referring everyone. Pass the model's risks, groups['Hungary']['risk'].")
+elif _uses_globals:
+    print("Not quite: your function uses Your turn 9's tp, fp, n, PT instead of its own counts: inside nb_at "
+          "use true_pos, false_pos, n_patients and pt.")
 elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
 else:
-    print("Not quite. In nb_at: false_pos counts referred patients WITHOUT the disease (~has_disease), and "
-          "the return line is true_pos / n_patients − false_pos / n_patients × pt / (1 − pt).")
+    print("Not quite: check nb_at: false_pos counts referred patients WITHOUT the disease (~has_disease).")
 
 # %% [markdown]
 # A **decision curve** draws the net benefit at every reasonable threshold, with the two defaults. The

@@ -789,7 +789,8 @@ if my_npv_women is None:
 elif float(my_npv_women) > 1:
     print("Not quite: give a fraction between 0 and 1, not a percentage.")
 elif abs(float(my_npv_women) - _w["tn"] / (_w["tn"] + _w["fn"])) < 0.005:
-    print("Correct ✔ A function returns a dictionary; [\"NPV\"] reads one value back.")
+    print("Correct ✔ A function returns a dictionary; [\"NPV\"] reads one value back. The women's NPV is high "
+          "partly because fewer women have CAD: compare it with their FNR, the share of women with CAD missed.")
 elif abs(float(my_npv_women) - _w["fn"] / (_w["tn"] + _w["fn"])) < 0.005:
     print("Not quite: that is the share WITH CAD among the women not referred (1 − NPV). Put TN on top.")
 elif abs(float(my_npv_women) - _w["tn"] / (_w["tn"] + _w["fp"])) < 0.005:
@@ -802,7 +803,7 @@ elif abs(float(my_npv_women) - _m["tn"] / (_m["tn"] + _m["fn"])) < 0.005:
 elif abs(float(my_npv_women) - _a["tn"] / (_a["tn"] + _a["fn"])) < 0.005:
     print('Not quite: that is every test patient. Keep the women: y_true[sex == "Female"], y_pred[sex == "Female"].')
 else:
-    print("Not quite. In predictive_values: tn counts y_true == 0 and y_pred == 0; the NPV is tn / (tn + fn).")
+    print("Not quite: check the two lines of predictive_values: tn counts the patients without CAD not referred.")
 
 # %% [markdown]
 # **Your turn 5 (`MetricFrame`).** A lower threshold refers more patients. Make the calls at a threshold of
@@ -810,7 +811,8 @@ else:
 # `metrics=false_negative_rate`, `y_true=y_true` and `sensitive_features=sex`, and store the women's FNR,
 # `.by_group["Female"]`, in `my_fnr_women_30` (a fraction). Of 100 women with CAD, how many would a
 # threshold of 0.3 miss? (For one group, fairlearn's metric can also be called directly on the masked
-# patients, `false_negative_rate(y_true[sex == "Female"], calls[sex == "Female"])`: the same number.)
+# patients, `false_negative_rate(y_true[sex == "Female"], (p_test >= 0.3).astype(int)[sex == "Female"])`:
+# the same number.)
 
 # %%
 my_fnr_women_30 = None  # Write your answer here.
@@ -832,22 +834,29 @@ elif abs(float(my_fnr_women_30) - _fnr_30["Male"]) < 0.005:
 elif abs(float(my_fnr_women_30) - false_positive_rate(y_true[sex == "Female"], _calls_30[sex == "Female"])) < 0.005:
     print("Not quite: that is the false-POSITIVE rate. Use metrics=false_negative_rate.")
 else:
-    print("Not quite. MetricFrame(metrics=false_negative_rate, y_true=y_true, y_pred=(p_test >= 0.3).astype(int), "
-          'sensitive_features=sex).by_group["Female"].')
+    print("Not quite: check that y_pred holds the 0/1 calls at 0.3, not the probabilities p_test.")
 
 # %% [markdown]
 # **Your turn 6 (`ThresholdOptimizer`).** Suppose the cardiology service asked instead for **equalised
 # odds**: equal rates of missed disease (FNR) *and* of unneeded invasive angiograms (FPR) in women and men.
-# Redo section 5's fix with that constraint, in four lines:
+# Meeting equalised odds usually means randomising some patients' decisions (that is why `predict` needs
+# a `random_state`): two identical patients can get different referrals. Redo section 5's fix with that
+# constraint, in four steps. The answer cell holds them: remove the `#` in front of its lines and fill in
+# each `...`:
 #
 # 1. `ThresholdOptimizer(...)` with the same arguments as in section 5 but `constraints="equalized_odds"`;
 # 2. `.fit(...)` on the **tuning** half: `tune[features]`, `tune["cad"]`, `sensitive_features=tune["sex"]`;
 # 3. `.predict(...)` on the **evaluation** half: `evaluate[features]`, `sensitive_features=sex_eval`,
 #    `random_state=SEED`;
-# 4. `my_accuracy_odds_fix = accuracy_score(y_eval, ...)` with those calls.
+# 4. `my_accuracy_odds_fix = accuracy_score(y_eval, calls_odds)`, the accuracy of those calls.
 
 # %%
-my_accuracy_odds_fix = None  # Write your answer here.
+my_accuracy_odds_fix = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+# odds_fix = ThresholdOptimizer(estimator=model, constraints=..., objective="accuracy_score",
+#                               predict_method="predict_proba", prefit=True)
+# odds_fix.fit(..., ..., sensitive_features=...)
+# calls_odds = odds_fix.predict(..., sensitive_features=..., random_state=SEED)
+# my_accuracy_odds_fix = accuracy_score(y_eval, calls_odds)
 
 # %%
 """Check that your accuracy after the equalised-odds fix is right (prints a hint, never the answer)."""
@@ -869,8 +878,7 @@ elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_eval)) < 0.
 elif abs(float(my_accuracy_odds_fix) - accuracy_score(tune["cad"], _calls_tune)) < 0.005:
     print("Not quite: that is the tuning half, where the fix was fitted. Predict on the evaluation half.")
 else:
-    print('Not quite. Fit on tune with sensitive_features=tune["sex"], predict on evaluate[features] with '
-          "sensitive_features=sex_eval and random_state=SEED, then accuracy_score(y_eval, calls).")
+    print("Not quite: check that the fix is fitted on the tuning half and predicts the evaluation half.")
 
 # %% [markdown]
 # **Your turn 7 (think, no code to check).** Write, in three sentences for the cardiology service, what
