@@ -332,14 +332,16 @@ def test_the_hub_link_opens_lab_1_in_the_student_view(hub, browser):
         page.keyboard.press("Escape")
         page.keyboard.press("b")  # a new cell below, as a student would add one
         page.keyboard.press("Enter")
-        page.keyboard.insert_text("import clinical_data\n"
-                                  "print(clinical_data.__file__, len(clinical_data.load('heart_disease')))")
+        page.keyboard.insert_text("import autograder.practice, clinical_data\n"
+                                  "print(clinical_data.__file__, autograder.practice.__file__,\n"
+                                  "      len(clinical_data.load('heart_disease')))")
         page.keyboard.press("Escape")
         asked = panel.locator(".jp-CodeCell", has_text="clinical_data.__file__").first
-        printed = _run_cell(page, asked, "__init__.py").split()
-        assert printed[0].startswith(str(hub.home / hub.folder)), \
-            f"the notebook imported the loader from {printed[0]}, not from the pulled course folder"
-        assert printed[1] == "920", f"the loader read {printed[1]} patients, lab 1 expects 920"
+        loader, practice, patients = _run_cell(page, asked, "__init__.py").split()
+        for module in (loader, practice):  # the loader, and the practice notebooks' questions
+            assert module.startswith(str(hub.home / hub.folder)), \
+                f"the notebook imported {module}, not the copy in the pulled course folder"
+        assert patients == "920", f"the loader read {patients} patients, lab 1 expects 920"
 
         # The student view: no nbgrader menu, sidebar panel or formgrader.
         menus = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel").all_inner_texts()
