@@ -33,7 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import psutil
 import pytest
@@ -101,9 +101,9 @@ def test_the_hub_button_is_labelled_and_built_from_the_repository():
     assert "Open in JupyterHub" in buttons, f"no labelled JupyterHub button on lab 1's page: {sorted(buttons)}"
     link = urlparse(buttons["Open in JupyterHub"])
     assert link.path == "/hub/user-redirect/git-pull", link
-    query = dict(part.split("=", 1) for part in link.query.split("&"))
-    assert query["repo"].replace("%3A", ":") == config["repository"]["url"].rstrip("/")
-    assert query["branch"] == config["repository"]["branch"]
+    query = {key: values[0] for key, values in parse_qs(link.query).items()}
+    assert query["repo"] == config["repository"]["url"].rstrip("/"), query
+    assert query["branch"] == config["repository"]["branch"], query
     folder = urlparse(config["repository"]["url"]).path.rstrip("/").rsplit("/", 1)[-1]
     assert query["urlpath"] == f"lab/tree/{folder}/{LAB1}.ipynb", query
     if config["launch_buttons"].get("binderhub_url"):
