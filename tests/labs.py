@@ -10,7 +10,8 @@ nbval (``make test``) already checks that every cell of a lab runs. ``LabTests``
   and never prints the answer in its hint;
 - the slips of someone new to Python get a one-line hint, not a traceback: a percentage typed with its %
   sign anywhere (``31%``), and in each check cell the answer in quotes (``"0.31"``, ``"31%"``), a percentage
-  for a proportion, one number where a list or dictionary is asked and the reverse, a misspelt key.
+  for a proportion, one number where a list or dictionary is asked and the reverse, a misspelt key; and
+  the risks passed before the outcomes to ``roc_auc_score``.
 
 A ``tests/test_mNN_lab.py`` describes its lab with a ``Lab`` (paths, right and wrong answers, a probe of
 the lab's metrics) and subclasses ``LabTests``, adding the checks only that lab needs::
@@ -97,6 +98,7 @@ class Run:
     slips: list[tuple[int, str, str]] = field(default_factory=list)  # (cell, variable, which slip)
     two_decimals: list[tuple[int, str, str]] = field(default_factory=list)  # the right answer rounded to 2 decimals
     percent_sign: int = -1  # a cell typing `31%`, after the set-up
+    swapped_auc: int = -1  # a cell calling roc_auc_score with the risks first
     other_syntax_error: int = -1  # a cell with another syntax error
 
     @property
@@ -144,7 +146,7 @@ def exercises(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
 SLIPS = """\
 def _slips(right):
     if isinstance(right, str):  # a name, in quotes
-        return {"a number for a name": (1, "quotes")}
+        return {"a number for a name": (1, "quotes"), "a misspelt name": (right.upper().replace("_", " "), "name")}
     if isinstance(right, dict):
         first = next(iter(right))
         typo = first.capitalize() if isinstance(first, str) and first.capitalize() != first else (
@@ -171,7 +173,7 @@ def _rounded(right, decimals):
         return {k: round(float(v), decimals) for k, v in right.items()}
     return [round(float(v), decimals) for v in right] if hasattr(right, "__len__") else round(float(right), decimals)
 """
-SLIP_NAMES = ("a number for a name", "one number for a dictionary", "a misspelt key", "the values in quotes",
+SLIP_NAMES = ("a number for a name", "a misspelt name", "one number for a dictionary", "a misspelt key", "the values in quotes",
               "one number for a list", "the numbers in quotes", "the number in quotes", "a list for one number",
               "a dictionary for one number", "a percentage in quotes", "a percentage for a proportion")
 PERCENT_HINT = "Type a percentage as a proportion, without the % sign: 0.31 for 31%."
@@ -189,6 +191,8 @@ def execute(lab: Lab) -> Run:
     run = Run(nb=nb, n_lab=n_lab, metrics=append(lab.metrics_probe))
     run.percent_sign = append("my_typed_answer = 31%")
     run.other_syntax_error = append("my_typed_answer = (0.31")
+    run.swapped_auc = append("try:\n    roc_auc_score([0.2, 0.9, 0.4, 0.7], [0, 1, 1, 0])\n"
+                             "except ValueError as error:\n    print(error)")
     append(SLIPS)
     for variable, check in exercises(nb):
         right = lab.right_answers[variable]
@@ -356,3 +360,8 @@ class LabTests:
         assert [o["ename"] for o in typed.outputs if o.output_type == "error"] == ["SyntaxError"], (
             "after the hint, Python's own message should follow")
         assert not text(other).strip(), f"a syntax error without a % sign should get no hint: {text(other)!r}"
+
+    def test_swapped_auc_arguments_get_a_one_line_hint(self, run):
+        out = text(run.nb.cells[run.swapped_auc])
+        assert "outcomes first" in out and len(out.strip().splitlines()) == 1, (
+            f"roc_auc_score(risks, outcomes) should say in one line to put the outcomes first: {out!r}")

@@ -69,7 +69,6 @@ from sklearn.metrics import (
     precision_recall_curve,
     precision_score,
     recall_score,
-    roc_auc_score,
     roc_curve,
 )
 from sklearn.model_selection import train_test_split
@@ -87,8 +86,9 @@ plt.rcParams.update(
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 2)
 
-# extra code – one-line hints for typing slips (never the answer): a percentage typed with its % sign
-# anywhere in the notebook, and, in the "Your turn" check cells, an answer typed in a form they cannot read
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
 import re
 
 
@@ -127,7 +127,8 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
     for value in values:
         if isinstance(value, str):
             if "%" in value:
-                return f"Not quite: type {each} without quotes or % sign, as a proportion: 0.31 for 31%."
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
             return f"Not quite: type {each} without the quotes around it."
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
@@ -140,6 +141,16 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
         if proportion and value < 0:
             return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
     return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 
 print("Ready.")
 

@@ -56,7 +56,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -72,8 +72,9 @@ plt.rcParams.update(
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 2)
 
-# extra code – one-line hints for typing slips (never the answer): a percentage typed with its % sign
-# anywhere in the notebook, and, in the "Your turn" check cells, an answer typed in a form they cannot read
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
 import re
 
 
@@ -112,7 +113,8 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
     for value in values:
         if isinstance(value, str):
             if "%" in value:
-                return f"Not quite: type {each} without quotes or % sign, as a proportion: 0.31 for 31%."
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
             return f"Not quite: type {each} without the quotes around it."
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
@@ -125,6 +127,16 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
         if proportion and value < 0:
             return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
     return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 
 print("Ready.")
 
@@ -387,7 +399,7 @@ lp_hungary = logit(hungary["risk"].to_numpy())  # the linear predictor of each H
 print(f"Hungary: {len(hungary)} patients, {y_hungary.sum()} with CAD.")
 
 # %%
-my_calibration_hungary = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+my_calibration_hungary = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # intercept = sm.GLM(..., np.ones_like(...), family=sm.families.Binomial(), offset=...).fit().params[0]
 # slope = sm.GLM(..., sm.add_constant(...), family=sm.families.Binomial()).fit().params[1]
 # my_calibration_hungary = {"intercept": intercept, "slope": slope}
@@ -815,6 +827,8 @@ elif abs(float(my_nb_hungary) - (_y_hu.mean() - (1 - _y_hu.mean()) * PT / (1 - P
 elif _uses_globals:
     print("Not quite: your function uses Your turn 9's tp, fp, n, PT instead of its own counts: inside nb_at "
           "use true_pos, false_pos, n_patients and pt.")
+elif abs(float(my_nb_hungary) - 100 * _ref) < 0.06:
+    print("Not quite: give net true positives per patient (a fraction), not per 100.")
 elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
 elif abs(float(my_nb_hungary) - _ref) < 0.006:
@@ -1019,6 +1033,8 @@ elif abs(float(my_oe_recorded_after) - _after["sepsis"].sum() / _after["risk"].s
     print("Not quite: that uses the true sepsis, which a hospital does not know. Use `sepsis_recorded`.")
 elif abs(float(my_oe_recorded_after) - live["sepsis_recorded"].sum() / live["risk"].sum()) < 0.006:
     print("Not quite: that is all twelve months. Keep months 7 to 12 only.")
+elif float(my_oe_recorded_after) > 10:
+    print("Not quite: this looks like a percentage. O/E is a ratio, equal to one when the model is right on average.")
 else:
     print("Not quite. Select live['month'] >= 7, then recorded cases / sum of risks.")
 

@@ -73,7 +73,6 @@ import shap
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -88,8 +87,9 @@ plt.rcParams.update(
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.float_format", lambda v: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}")
 
-# extra code – one-line hints for typing slips (never the answer): a percentage typed with its % sign
-# anywhere in the notebook, and, in the "Your turn" check cells, an answer typed in a form they cannot read
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
 import re
 
 
@@ -128,7 +128,8 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
     for value in values:
         if isinstance(value, str):
             if "%" in value:
-                return f"Not quite: type {each} without quotes or % sign, as a proportion: 0.31 for 31%."
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
             return f"Not quite: type {each} without the quotes around it."
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
@@ -141,6 +142,16 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
         if proportion and value < 0:
             return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
     return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 
 print("Ready.")
 
@@ -375,7 +386,7 @@ plt.show()
 # `"st_depression"` in `my_perm_st_logreg`. Replace each `...` in the answer cell.
 
 # %%
-my_perm_st_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_perm_st_logreg = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # perm_lr = permutation_importance(..., X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
 # perm_lr_by_input = pd.Series(perm_lr.importances_mean, index=X_test.columns)
 # my_perm_st_logreg = perm_lr_by_input[...]  # the input's name, in quotes
@@ -578,7 +589,7 @@ women = X_test["male"].to_numpy() == 0  # True for each woman among the test pat
 print(f"{women.sum()} of the {len(X_test)} test patients are women.")
 
 # %%
-my_shap_hr_women = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_shap_hr_women = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # shap_women = shap_test.values[...]  # the rows of the women
 # mean_abs_shap_women = pd.Series(np.abs(...).mean(axis=0), index=X.columns)
 # my_shap_hr_women = mean_abs_shap_women[...]  # the input's name, in quotes
@@ -837,7 +848,7 @@ else:
 #    patients (`X_test.index`). Compare it with `auc_leaky`.
 
 # %%
-my_auc_refit = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_auc_refit = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # honest = [name for name in X_leaky.columns if name != ...]  # the leaking column's name, in quotes
 # refit_forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
 # refit_forest.fit(X_leaky.loc[X_train.index, honest], ...)
@@ -931,7 +942,7 @@ plt.show()
 #    log-odds as a single column and the test outcomes; its `.coef_[0, 0]`.
 
 # %%
-my_slope_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_slope_logreg = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # p_lr = logreg.predict_proba(...)[:, 1]
 # lp_lr = np.log(... / (1 - ...))
 # my_slope_logreg = LogisticRegression(C=np.inf).fit(lp_lr.reshape(-1, 1), ...).coef_[0, 0]

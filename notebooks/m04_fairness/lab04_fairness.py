@@ -77,7 +77,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
+from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -93,8 +93,9 @@ plt.rcParams.update(
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#777777"
 pd.set_option("display.float_format", lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}")  # counts: no ".0"
 
-# extra code – one-line hints for typing slips (never the answer): a percentage typed with its % sign
-# anywhere in the notebook, and, in the "Your turn" check cells, an answer typed in a form they cannot read
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
 import re
 
 
@@ -133,7 +134,8 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
     for value in values:
         if isinstance(value, str):
             if "%" in value:
-                return f"Not quite: type {each} without quotes or % sign, as a proportion: 0.31 for 31%."
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
             return f"Not quite: type {each} without the quotes around it."
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
@@ -146,6 +148,16 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
         if proportion and value < 0:
             return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
     return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 
 print("Ready.")
 
@@ -917,7 +929,7 @@ else:
 # 4. `my_accuracy_odds_fix = accuracy_score(y_eval, calls_odds)`, the accuracy of those calls.
 
 # %%
-my_accuracy_odds_fix = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+my_accuracy_odds_fix = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # odds_fix = ThresholdOptimizer(estimator=model, constraints=..., objective="accuracy_score",
 #                               predict_method="predict_proba", prefit=True)
 # odds_fix.fit(..., ..., sensitive_features=...)

@@ -57,7 +57,7 @@ from scipy.stats import binomtest
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_score, recall_score, roc_auc_score
+from sklearn.metrics import precision_score, recall_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from statsmodels.stats.proportion import confint_proportions_2indep
@@ -73,8 +73,9 @@ plt.rcParams.update(
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 3)
 
-# extra code – one-line hints for typing slips (never the answer): a percentage typed with its % sign
-# anywhere in the notebook, and, in the "Your turn" check cells, an answer typed in a form they cannot read
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
 
 
 def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
@@ -112,7 +113,8 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
     for value in values:
         if isinstance(value, str):
             if "%" in value:
-                return f"Not quite: type {each} without quotes or % sign, as a proportion: 0.31 for 31%."
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
             return f"Not quite: type {each} without the quotes around it."
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
@@ -125,6 +127,16 @@ def typing_hint(answer, proportion=False, keys=None, size=None):
         if proportion and value < 0:
             return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
     return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
 
 print("Ready.")
 
@@ -603,6 +615,8 @@ elif abs(float(my_laterality_rate) - _k_side / n) < 0.005:
     print("Correct ✔ On a consent form or an imaging request, a wrong side is a wrong-site event.")
 elif abs(float(my_laterality_rate) - _k_side / k_any) < 0.005:
     print("Not quite: you divided by the summaries WITH an error. The question is out of all summaries.")
+elif abs(float(my_laterality_rate) - _k_side / n) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite. Count the summaries where flags['laterality_swap'] is True and divide by the number of summaries.")
 
@@ -667,7 +681,7 @@ else:
 # the 80 summaries, and a `k`: do not reuse them.) Store `[ci.low, ci.high]` in `my_fabricated_ci`.
 
 # %%
-my_fabricated_ci = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_fabricated_ci = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # k_fab = (references["lookup"] == ...).sum()
 # n_refs = len(...)
 # ci = binomtest(int(k_fab), n_refs).proportion_ci(method=...)
