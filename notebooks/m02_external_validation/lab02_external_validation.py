@@ -766,6 +766,8 @@ elif abs(float(my_nb_va) - 100 * _ref) < 0.06:
     print("Not quite: give net true positives per patient (a fraction), not per 100.")
 elif abs(float(my_nb_va) - (tp / n - fp / n * PT)) < 0.0006:
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
+elif abs(float(my_nb_va) - (has_cad.mean() - (1 - has_cad.mean()) * PT / (1 - PT))) < 0.0006:
+    print("Not quite: that is referring everyone. The model's net benefit uses its own tp and fp.")
 elif abs(float(my_nb_va) - _ref) < 0.006:
     print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
