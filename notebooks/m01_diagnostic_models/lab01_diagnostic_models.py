@@ -46,8 +46,8 @@
 # 6. choose a threshold from how bad each kind of error is.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
-# skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice or print
+# hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.

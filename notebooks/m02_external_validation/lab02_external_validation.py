@@ -42,8 +42,8 @@
 # 7. monitor a model after go-live, and see a change in the hospital coming.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only fit the model or make tables and figures
-# look nice: you can skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only fit the model, make tables and figures
+# look nice or print hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
