@@ -173,9 +173,10 @@ def _rounded(right, decimals):
         return {k: round(float(v), decimals) for k, v in right.items()}
     return [round(float(v), decimals) for v in right] if hasattr(right, "__len__") else round(float(right), decimals)
 """
-SLIP_NAMES = ("a number for a name", "a misspelt name", "one number for a dictionary", "a misspelt key", "the values in quotes",
-              "one number for a list", "the numbers in quotes", "the number in quotes", "a list for one number",
-              "a dictionary for one number", "a percentage in quotes", "a percentage for a proportion")
+SLIP_NAMES = ("a number for a name", "a misspelt name", "one number for a dictionary", "a misspelt key",
+              "the values in quotes", "one number for a list", "the numbers in quotes", "the number in quotes",
+              "a list for one number", "a dictionary for one number", "a percentage in quotes",
+              "a percentage for a proportion")
 PERCENT_HINT = "Type a percentage as a proportion, without the % sign: 0.31 for 31%."
 
 
