@@ -73,7 +73,7 @@ def _header_buttons(app, pagename, templatename, context, doctree):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             buttons.insert(0, {"type": "link", "url": source.name, "text": "Download notebook",
-                               "tooltip": "Download this lab as a notebook (.ipynb) to run on your computer",
+                               "tooltip": "Download this lab (.ipynb) into the course folder on your computer: see Set up your computer",
                                "icon": "fas fa-download", "label": "download-lab", "classes": "download"})
 
 
