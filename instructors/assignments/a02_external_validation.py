@@ -190,11 +190,19 @@ print({name: round(value, 2) for name, value in oe.items()})
 assert isinstance(oe, dict), "oe should be a dictionary: {group name: ratio, ...}."
 assert set(oe) == set(groups), f"oe should have exactly these keys: {list(groups)}."
 assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in oe.values()), "Each ratio should be a number."
+assert all(float(v) > 0 for v in oe.values()), (
+    "O/E is a ratio, observed divided by expected, and never negative: is one of yours a difference?"
+)
 assert all(0 < float(v) < 5 for v in oe.values()), (
     "A ratio of O/E near 100 is a percentage: give the ratio itself (1 means as many as expected)."
 )
 _g = groups["Cleveland test"]
 _obs, _exp = float(_g["cad"].sum()), float(_g["risk"].sum())
+_all = heart[heart["site"] == "Cleveland"]
+assert abs(float(oe["Cleveland test"]) - _all["cad"].sum() / _all["risk"].sum()) > 1e-6, (
+    "Your Cleveland ratio uses all the Cleveland patients: use groups['Cleveland test'], the third the model "
+    "was not fitted on."
+)
 assert abs(float(oe["Cleveland test"]) - _exp / _obs) > 1e-6 or abs(_obs - _exp) < 1e-9, (
     "Your Cleveland ratio is inverted: O/E puts the OBSERVED cases on top and the expected (summed risks) below."
 )
@@ -366,6 +374,11 @@ assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _penalised) > 
     "Your Cleveland slope looks shrunk by scikit-learn's default penalty: use LogisticRegression(penalty=None) "
     "or statsmodels."
 )
+_through_0 = sm.GLM(_y, _lp[:, None], family=sm.families.Binomial()).fit().params[0]
+assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _through_0) > 0.006, (
+    "Your Cleveland slope was fitted without an intercept, so it is forced through 0: add a constant "
+    "(sm.add_constant)."
+)
 assert abs(_got["slope"] - _slope) < 0.006, "Your Cleveland calibration slope is off: regress the outcome on logit(risk)."
 assert fingerprint(calibration["VA Long Beach"]["slope"], 2) == "a2e1874b8172", (
     "Your VA calibration slope is off: the same regression as for Cleveland, on the VA patients (groups['VA Long Beach'])."
@@ -449,6 +462,10 @@ assert abs(float(scaled_brier["Cleveland test"]) - _brier) > 1e-6, (
 assert abs(float(scaled_brier["Cleveland test"]) - (1 - _brier)) > 1e-6, (
     "Your Cleveland value forgets the prevalence: divide the Brier score by prevalence x (1 - prevalence)."
 )
+_calls = float(np.mean(((_g["risk"] >= 0.5).astype(float) - _g["cad"]) ** 2))
+assert abs(float(scaled_brier["Cleveland test"]) - (1 - _calls / (_prev * (1 - _prev)))) > 1e-6, (
+    "Your Cleveland value comes from 0/1 calls: the Brier score compares the risks themselves with the outcomes."
+)
 assert abs(float(scaled_brier["Cleveland test"]) - (1 - _brier / (_prev * (1 - _prev)))) < 0.006, (
     "Your Cleveland scaled Brier score is off."
 )
@@ -517,6 +534,9 @@ assert isinstance(oe_after_update, dict) and set(oe_after_update) == {"update", 
     "oe_after_update should be a dictionary with the keys 'update' and 'check'."
 )
 assert all(0 < float(v) < 5 for v in oe_after_update.values()), "Give O/E as a ratio (1 = as many as expected)."
+assert not (abs(float(oe_after_update["check"]) - 1) < 0.001 < abs(float(oe_after_update["update"]) - 1)), (
+    "O/E is 1 in the check half, so the intercept was fitted there: fit it on va_update, then judge it on va_check."
+)
 assert abs(float(oe_after_update["update"]) - 1) < 0.01, (
     "On the patients it was fitted on, an intercept update makes O/E 1 exactly: did you fit the intercept alone "
     "with logit(risk) as the offset, and add it to logit(risk) before turning it back into a risk?"
@@ -614,6 +634,12 @@ assert 0.5 < float(auc_check["before"]) <= 1, (
     "An AUC runs from 0 to 1, and 0.5 is a coin toss; this model ranks VA patients better than that, "
     "so check that roc_auc_score gets the outcome first and the risks second."
 )
+_penalised = LogisticRegression().fit(logit(va_update["risk"].to_numpy())[:, None], va_update["cad"])
+assert not (abs(float(recalibration["slope"]) - _penalised.coef_[0, 0]) < 0.006
+            and abs(float(recalibration["intercept"]) - _penalised.intercept_[0]) < 0.006), (
+    "Your recalibration looks shrunk by scikit-learn's default penalty: use LogisticRegression(penalty=None) "
+    "or statsmodels."
+)
 assert not (fingerprint(recalibration["intercept"], 2) == "28bc751e65d0"
             and fingerprint(recalibration["slope"], 2) == "1778e3169772"), (
     "Your recalibration intercept and slope are swapped."
@@ -699,6 +725,10 @@ print(f"VA calibration slope, 95% bootstrap interval: {slope_ci[0]:.2f} to {slop
 """Check the bootstrap 95% interval of the VA calibration slope."""
 assert isinstance(slope_ci, (list, tuple)) and len(slope_ci) == 2, "slope_ci should be a list of two numbers: [low, high]."
 _low, _high = (float(v) for v in slope_ci)
+assert _high - _low > 1e-9, (
+    "Your interval has no width: every resample holds the same 200 patients. Draw them WITH replacement "
+    "(rng.integers, as above)."
+)
 assert _low < _high, "Give the lower limit first."
 assert _high - _low > 0.05, (
     "Your interval is very narrow for 200 patients: take the 2.5th and 97.5th percentiles of the resampled "
@@ -712,6 +742,11 @@ if _own is not None and fingerprint(_own, 2) == "a2e1874b8172":
     assert _low < _own < _high, (
         "Your interval does not contain the VA slope (Question 3): resample the VA patients, and fit the slope "
         "(not the intercept) in each resample."
+    )
+    _lp_va = sm.add_constant(logit(va["risk"].to_numpy()))
+    _a_va = sm.GLM(va["cad"].to_numpy(), _lp_va, family=sm.families.Binomial()).fit().params[0]
+    assert abs((_low + _high) / 2 - _own) < abs((_low + _high) / 2 - _a_va), (
+        "Your interval is centred on the intercept of the regression, not on its slope: keep params[1] of each fit."
     )
 elif _own is not None:  # your slope is off: this question does not lean on it
     print("Your VA slope of Question 3 is off, so this cell cannot compare your interval with it: fix Question 3, "
@@ -810,6 +845,9 @@ assert abs(float(net_benefit_20["treat all"]) - (2 * _prev - 1)) > 0.0005 + 1e-9
 assert abs(float(net_benefit_20["treat all"]) - (_prev - (1 - _prev) * 0.2)) > 0.0005 + 1e-9, (
     "The weight of a false positive is the threshold's odds, pt / (1 - pt), not pt itself."
 )
+assert not (float(net_benefit_20["model"]) == 0 and (va_check["risk"] >= PT).any()), (
+    "A net benefit of exactly 0 means no one was referred: risks are proportions, so the threshold is 0.2, not 20."
+)
 try:  # who your own recalibrated risks of Question 6 refer at 0.2, when they are risks of the va_check patients
     _own = np.asarray(risk_check_recalibrated, dtype=float)
     _own = "".join("1" if v >= PT else "0" for v in _own) if _own.shape == (len(va_check),) and (
@@ -901,6 +939,9 @@ assert abs(float(avoided_per_1000) - _diff * 1000) > 1e-6 or abs(_diff) < 1e-12,
     "Divide the difference in net benefit by the odds of the threshold, pt / (1 - pt), before scaling to 1,000."
 )
 assert abs(float(avoided_per_1000) - _diff / 0.25 * 100) > 1e-6 or abs(_diff) < 1e-12, "Per 1,000 patients, not per 100."
+assert abs(float(avoided_per_1000) - _diff / 0.2 * 1000) > 1e-6 or abs(_diff) < 1e-12, (
+    "Divide by the odds of the threshold, pt / (1 - pt), not by pt itself."
+)
 assert abs(float(avoided_per_1000) - _diff / 0.25 * 1000) < 0.5, (
     "avoided_per_1000 does not follow from your net benefits of Question 8 with the formula above."
 )
