@@ -988,9 +988,10 @@ assert min(abs(float(avoided_per_1000) - (_nb_model - _nb_all) / 0.25 * 1000), a
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q10_read_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 10: read the calibration table (2 points, M2.1)
 #
-# The cell below sorts the 200 VA patients into fifths of predicted risk (40 patients each, fifth 1 the
-# lowest) and shows, for each fifth, the range of the model's risks, their mean, and the share of those
-# patients who had CAD: the calibration plot of the chapter, as a table. Read it (typing is fine):
+# The cell below sorts the 200 VA patients into fifths of predicted risk (about 40 patients each, as
+# patients with the same risk stay together; fifth 1 the lowest) and shows, for each fifth, the range of
+# the model's risks, their mean, and the share of those patients who had CAD: the calibration plot of the
+# chapter, as a table. Read it (typing is fine):
 #
 # - `over_predicted_fifths`: a list of the fifths (numbers 1 to 5) where the model **over-predicts**, that
 #   is where fewer patients had CAD than the model's mean risk says;
