@@ -55,7 +55,8 @@
 #   number, rounded as the notebook prints it, with the right answer's (a fingerprint hides the number from
 #   reading, not from trying values in a loop: the hidden tests decide your grade); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
 #   fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls, the prevalence
-#   forgotten, false positives not weighted). A silent test cell means the visible checks passed. Your grade
+#   forgotten, false positives not weighted, a fit on the wrong VA half, resamples drawn without
+#   replacement, a threshold typed as 20). A silent test cell means the visible checks passed. Your grade
 #   also comes from **hidden tests**, run when your work is graded: they check every hospital's numbers, and
 #   they judge a later answer on your own earlier ones where it can stand alone.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
