@@ -137,11 +137,17 @@ A02 = [
     ("q1_answer", 'oe = {name: float(g["cad"].mean() / g["risk"].sum()) for name, g in groups.items()}', "prevalence over summed risks"),
     ("q1_answer", 'oe = {name: float(g["cad"].sum() / (g["risk"] >= 0.5).sum()) for name, g in groups.items()}',
      "expected counted from 0/1 calls"),
+    ("q1_answer", 'oe = {name: float(g["cad"].mean() - g["risk"].mean()) for name, g in groups.items()}',
+     "observed minus expected (a difference, not a ratio)"),
+    ("q1_answer", 'oe = {}\nfor name in groups:\n    site = "Cleveland" if name == "Cleveland test" else name\n'
+     '    g = heart[heart["site"] == site]\n    oe[name] = float(g["cad"].sum() / g["risk"].sum())',
+     "Cleveland's ratio on all its patients, the training two thirds included"),
     ("q2_answer", 'over_predicted_site, most_under_predicted_site = "VA Long Beach", "Switzerland"', "reads O/E above 1 as over-prediction"),
     ("q2_answer", 'external = {n: v for n, v in oe.items() if n != "Cleveland test"}\n'
      'over_predicted_site = max(external, key=external.get)\nmost_under_predicted_site = min(external, key=external.get)',
      "over and under the wrong way round"),
     ("q2_answer", 'over_predicted_site, most_under_predicted_site = "Hungary", "VA Long Beach"', "picks the second-largest under-prediction"),
+    ("q2_answer", 'over_predicted_site, most_under_predicted_site = "hungary", "switzerland"', "names typed in lower case"),
     ("q3_answer", _Q3.format('    intercept, slope = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit().params'),
      "intercept taken from the model with a slope"),
     ("q3_answer", _Q3.format('    slope = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit().params[1]\n'
@@ -152,6 +158,8 @@ A02 = [
     ("q3_answer", _Q3.format('    intercept = sm.GLM(y, np.ones_like(lp), family=sm.families.Binomial(), offset=lp).fit().params[0]\n'
                              '    slope = sm.GLM(y, sm.add_constant(g["risk"].to_numpy()), family=sm.families.Binomial()).fit().params[1]'),
      "slope on the risk, not its logit"),
+    ("q3_answer", _Q3.format('    intercept = sm.GLM(y, np.ones_like(lp), family=sm.families.Binomial(), offset=lp).fit().params[0]\n'
+                             '    slope = sm.Logit(y, lp).fit(disp=0).params[0]'), "slope from sm.Logit without a constant"),
     ("q4_answer", 'scaled_brier = {n: float(brier_score_loss(groups[n]["cad"], groups[n]["risk"])) for n in ["Cleveland test", "VA Long Beach"]}',
      "the Brier score itself"),
     ("q4_answer", 'scaled_brier = {n: float(1 - brier_score_loss(groups[n]["cad"], groups[n]["risk"])) for n in ["Cleveland test", "VA Long Beach"]}',
@@ -160,6 +168,8 @@ A02 = [
      "a percentage"),
     ("q4_answer", 'scaled_brier = {n: float(1 - brier_score_loss(groups[n]["cad"], groups[n]["risk"]) / groups[n]["cad"].mean()) for n in ["Cleveland test", "VA Long Beach"]}',
      "divided by the prevalence alone"),
+    ("q4_answer", 'scaled_brier = {n: float(1 - brier_score_loss(groups[n]["cad"], (groups[n]["risk"] >= 0.5).astype(float)) / (groups[n]["cad"].mean() * (1 - groups[n]["cad"].mean()))) for n in ["Cleveland test", "VA Long Beach"]}',
+     "Brier score of the 0/1 calls, not the risks"),
     ("q5_answer", 'x_update = logit(va_update["risk"].to_numpy())\n'
      'intercept_update = float(sm.GLM(va_update["cad"].to_numpy(), sm.add_constant(x_update), family=sm.families.Binomial()).fit().params[0])\n'
      'oe_after_update = {n: float(g["cad"].sum() / (1 / (1 + np.exp(-(logit(g["risk"].to_numpy()) + intercept_update)))).sum()) for n, g in [("update", va_update), ("check", va_check)]}',
@@ -176,6 +186,10 @@ A02 = [
      'intercept_update = -float(sm.GLM(va_update["cad"].to_numpy(), np.ones(len(x_update)), family=sm.families.Binomial(), offset=x_update).fit().params[0])\n'
      'oe_after_update = {n: float(g["cad"].sum() / (1 / (1 + np.exp(-(logit(g["risk"].to_numpy()) + intercept_update)))).sum()) for n, g in [("update", va_update), ("check", va_check)]}',
      "sign of the correction"),
+    ("q5_answer", 'x_update = logit(va_update["risk"].to_numpy())\nx_check = logit(va_check["risk"].to_numpy())\n'
+     'intercept_update = float(sm.GLM(va_check["cad"].to_numpy(), np.ones(len(x_check)), family=sm.families.Binomial(), offset=x_check).fit().params[0])\n'
+     'oe_after_update = {n: float(g["cad"].sum() / (1 / (1 + np.exp(-(logit(g["risk"].to_numpy()) + intercept_update)))).sum()) for n, g in [("update", va_update), ("check", va_check)]}',
+     "intercept fitted on the check half"),
     ("q6_answer", 'a, b = sm.GLM(va_update["cad"].to_numpy(), sm.add_constant(x_update), family=sm.families.Binomial()).fit().params\n'
      'recalibration = {"intercept": float(a), "slope": float(b)}\n'
      'risk_check_recalibrated = 1 / (1 + np.exp(-(a + b * logit(va_check["risk"].to_numpy()))))\n'
@@ -202,6 +216,13 @@ A02 = [
      'auc_check = {"before": float(roc_auc_score(va_check["risk"], va_check["cad"])), "after": float(roc_auc_score(risk_check_recalibrated, va_check["cad"]))}',
      "roc_auc_score's arguments swapped"),
     ("q6_answer", _Q6_NO_CAD, "recalibrated log-odds turned back with the wrong sign (risks of no CAD)"),
+    ("q6_answer", 'fit = LogisticRegression().fit(x_update[:, None], va_update["cad"])\n'
+     'a, b = float(fit.intercept_[0]), float(fit.coef_[0, 0])\n'
+     'recalibration = {"intercept": a, "slope": b}\n'
+     'risk_check_recalibrated = 1 / (1 + np.exp(-(a + b * logit(va_check["risk"].to_numpy()))))\n'
+     'auc_check = {"before": float(roc_auc_score(va_check["cad"], va_check["risk"])), '
+     '"after": float(roc_auc_score(va_check["cad"], risk_check_recalibrated))}',
+     "recalibration shrunk by scikit-learn's default penalty"),
     ("q7_answer", 'rng = np.random.default_rng(42)\nresamples = rng.integers(0, len(va), size=(1000, len(va)))\n'
      'lp_va, y_va = logit(va["risk"].to_numpy()), va["cad"].to_numpy()\n'
      'slopes = [sm.GLM(y_va[i], sm.add_constant(lp_va[i]), family=sm.families.Binomial()).fit().params[0] for i in resamples]\n'
@@ -219,6 +240,11 @@ A02 = [
      'lp_va, y_va = logit(va["risk"].to_numpy()), va["cad"].to_numpy()\n'
      'slopes = [sm.GLM(y_va[i], sm.add_constant(va["risk"].to_numpy()[i]), family=sm.families.Binomial()).fit().params[1] for i in resamples]\n'
      'slope_ci = [float(v) for v in np.percentile(slopes, [2.5, 97.5])]', "slope on the risk, not its logit"),
+    ("q7_answer", 'rng = np.random.default_rng(42)\n'
+     'resamples = np.array([rng.choice(len(va), size=len(va), replace=False) for _ in range(1000)])\n'
+     'lp_va, y_va = logit(va["risk"].to_numpy()), va["cad"].to_numpy()\n'
+     'slopes = [sm.GLM(y_va[i], sm.add_constant(lp_va[i]), family=sm.families.Binomial()).fit().params[1] for i in resamples]\n'
+     'slope_ci = [float(v) for v in np.percentile(slopes, [2.5, 97.5])]', "resamples drawn without replacement"),
     ("q8_answer", _Q8.format("np.sum(refer & y) / len(y) - np.sum(refer & ~y) / len(y)", "risk_check_recalibrated"),
      "false positives not weighted"),
     ("q8_answer", _Q8.format("np.sum(refer & y) - np.sum(refer & ~y) * pt / (1 - pt)", "risk_check_recalibrated"),
@@ -226,14 +252,18 @@ A02 = [
     ("q8_answer", _Q8.format("np.sum(refer & y) / len(y) - np.sum(refer & ~y) / len(y) * pt", "risk_check_recalibrated"),
      "weight pt instead of pt / (1 - pt)"),
     ("q8_answer", _Q8.format(_NB, 'va_check["risk"]'), "recalibrated strategy from the original risks"),
+    ("q8_answer", _Q8.format(_NB, "risk_check_recalibrated").replace(">= PT, PT)", ">= 20, PT)"),
+     "threshold typed as a percentage (risk >= 20)"),
     ("q9_answer", 'avoided_per_1000 = (net_benefit_20["model"] - net_benefit_20["treat all"]) * 1000', "the threshold's weight forgotten"),
     ("q9_answer", 'avoided_per_1000 = (net_benefit_20["model"] - net_benefit_20["treat all"]) / (PT / (1 - PT)) * 100', "per 100"),
     ("q9_answer", 'avoided_per_1000 = (net_benefit_20["treat all"] - net_benefit_20["model"]) / (PT / (1 - PT)) * 1000', "difference the wrong way"),
     ("q9_answer", 'avoided_per_1000 = (net_benefit_20["recalibrated"] - net_benefit_20["treat all"]) / (PT / (1 - PT)) * 1000',
      "the recalibrated model instead of the original"),
+    ("q9_answer", 'avoided_per_1000 = (net_benefit_20["model"] - net_benefit_20["treat all"]) / PT * 1000', "divided by pt, not its odds"),
     ("q10_read_answer", 'over_predicted_fifths = [1, 2, 3]\nrisk_near_threshold = "too low"', "the under-predicted fifths"),
     ("q10_read_answer", 'over_predicted_fifths = [4, 5]\nrisk_near_threshold = "too high"', "reads the threshold's fifth the wrong way"),
     ("q10_read_answer", 'over_predicted_fifths = [5]\nrisk_near_threshold = "too low"', "misses one fifth"),
+    ("q10_read_answer", 'over_predicted_fifths = ["4", "5"]\nrisk_near_threshold = "too low"', "fifths typed as text"),
 ]
 
 _PERM = ('shuffled_result = permutation_importance(forest, {}, {}, scoring={}, n_repeats=10, random_state=0)\n'
