@@ -116,6 +116,77 @@ A01 = [
      'model_beats_both = bool(nb_model > nb_everyone)', "forgets referring no one"),
 ]
 
+# A second set, different in kind from the first: early rounding, the wrong population or column, a number
+# typed to the wrong precision or as text, a list where a number is asked, a formula that only happens to be
+# right on a round example.
+A01_MORE = [
+    ("q1_answer", 'truth, call = np.asarray(y_true), np.asarray(y_pred)\n'
+     'return {"TP": int(np.sum(truth == 1)), "FP": int(np.sum((truth == 0) & (call == 1))),\n'
+     '        "FN": int(np.sum((truth == 1) & (call == 0))), "TN": int(np.sum((truth == 0) & (call == 0)))}',
+     "TP counts every patient with disease"),
+    ("q1_answer", 'truth, call = np.asarray(y_true), np.asarray(y_pred)\n'
+     'return {"tp": int(np.sum((truth == 1) & (call == 1))), "fp": int(np.sum((truth == 0) & (call == 1))),\n'
+     '        "fn": int(np.sum((truth == 1) & (call == 0))), "tn": int(np.sum((truth == 0) & (call == 0)))}',
+     "keys in lower case"),
+    ("q1_answer", 'truth, call = np.asarray(y_true), np.asarray(y_pred)\n'
+     'return {"TP": int(np.sum((truth == 1) & (call == 1))), "FP": int(np.sum((truth == 0) & (call == 1))),\n'
+     '        "FN": int(np.sum(call == 0)), "TN": int(np.sum((truth == 0) & (call == 0)))}',
+     "FN counts every negative call"),
+    ("q2_answer", 'return round(counts["TP"] / (counts["TP"] + counts["FN"]), 2), round(counts["TN"] / (counts["TN"] + counts["FP"]), 2)',
+     "rounded to two decimals inside the function"),
+    ("q2_answer", 'return counts["TP"] / (counts["TP"] + counts["FN"]), counts["TN"] / (counts["TP"] + counts["FP"] + counts["FN"] + counts["TN"])',
+     "specificity over all patients"),
+    ("q2_answer", 'return [counts["TP"] / (counts["TP"] + counts["FN"]), counts["TN"] / (counts["TN"] + counts["FP"])]',
+     "a list instead of a pair"),
+    ("q3_answer", 'specificity, sensitivity = sens_spec(counts)\n'
+     'return (counts["TP"] / (counts["TP"] + counts["FP"]), counts["TN"] / (counts["TN"] + counts["FN"]),\n'
+     '        sensitivity / (1 - specificity), (1 - sensitivity) / specificity)',
+     "sens_spec unpacked in the wrong order"),
+    ("q3_answer", 'sensitivity, specificity = sens_spec(counts)\n'
+     'return (round(counts["TP"] / (counts["TP"] + counts["FP"]), 2), round(counts["TN"] / (counts["TN"] + counts["FN"]), 2),\n'
+     '        round(sensitivity / (1 - specificity), 2), round((1 - sensitivity) / specificity, 2))',
+     "rounded to two decimals inside the function"),
+    ("q3_answer", 'sensitivity, specificity = sens_spec(counts)\n'
+     'return (counts["TP"] / (counts["TP"] + counts["FP"]), counts["TN"] / (counts["TN"] + counts["FN"]),\n'
+     '        (1 - sensitivity) / specificity, sensitivity / (1 - specificity))',
+     "LR- returned before LR+"),
+    ("q4_answer", 'sens_05, spec_05 = sens_spec(confusion_counts(y_test, risk >= 50))', "threshold typed as a percentage"),
+    ("q4_answer", 'sens_05, spec_05 = sens_spec(confusion_counts(y, model.predict_proba(X)[:, 1] >= 0.5))',
+     "all Cleveland patients, training and test together"),
+    ("q4_answer", 'sens_05 = sens_spec(confusion_counts(y_test, risk >= 0.5))\nspec_05 = sens_05[1]', "the pair stored in sens_05"),
+    ("q4_answer", 'sens_05, spec_05 = 0.8, 0.9', "typed to one decimal"),
+    ("q5_answer", 'ppv_clinic = 0.1 * sens_05 / (0.1 * sens_05 + (1 - spec_05))', "false positives not weighted by the 90% without CAD"),
+    ("q5_answer", 'ppv_clinic = 0.1 / 0.9 * sens_05 / (1 - spec_05)', "the post-test odds, not a probability"),
+    ("q5_answer", 'ppv_clinic = 1000 * clinic_prevalence * sens_05', "true positives per 1,000 (a count)"),
+    ("q6_answer", 'sens_03, spec_03 = sens_spec(confusion_counts(y_test, risk >= 0.3))\nmissed_per_1000 = 1000 * clinic_prevalence * (1 - spec_03)',
+     "specificity where sensitivity belongs"),
+    ("q6_answer", 'sens_03, spec_03 = sens_spec(confusion_counts(y_test, risk >= 0.3))\nmissed_per_1000 = clinic_prevalence * (1 - sens_03)',
+     "a share, not a count per 1,000"),
+    ("q6_answer", 'sens_03, spec_03 = sens_spec(confusion_counts(y_train, model.predict_proba(X_train)[:, 1] >= 0.3))\n'
+     'missed_per_1000 = 1000 * clinic_prevalence * (1 - sens_03)', "sensitivity on the training patients"),
+    ("q7_answer", 'return float(1 / (1 + harm_miss))', "the harm of a false alarm taken as always 1"),
+    ("q7_answer", 'return float(harm_false_alarm / (harm_miss + 1))', "the false alarm over the miss plus one"),
+    ("q7_answer", 'return round(harm_false_alarm / (harm_false_alarm + harm_miss), 2)', "rounded to two decimals inside the function"),
+    ("q8_answer", 'auc_test = 0.9', "typed to one decimal"),
+    ("q8_answer", 'auc_test = float(roc_auc_score(y, model.predict_proba(X)[:, 1]))', "AUC of all Cleveland patients"),
+    ("q8_answer", 'auc_test = [float(roc_auc_score(y_test, risk))]', "a list holding the number"),
+    ("q9_answer", 'odds = pre_test / (1 - pre_test) * lr\nreturn float(1 / (1 + odds))', "odds turned back as 1 / (1 + odds)"),
+    ("q9_answer", 'odds = pre_test / (1 - pre_test) * lr\nreturn round(odds / (1 + odds), 2)', "rounded to two decimals inside the function"),
+    ("q9_answer", 'odds = pre_test / (1 - pre_test) + lr\nreturn float(odds / (1 + odds))', "the LR added to the odds"),
+    ("q10_answer", 't = 0.2\ntruth = np.asarray(y_test)\nflagged = risk >= t\nn = truth.sum()\n'
+     'nb_model = float(np.sum(flagged & (truth == 1)) / n - np.sum(flagged & (truth == 0)) / n * t / (1 - t))\n'
+     'nb_everyone = float(np.mean(truth) - (1 - np.mean(truth)) * t / (1 - t))\n'
+     'model_beats_both = bool(nb_model > max(nb_everyone, 0))', "divided by the patients with CAD, not all patients"),
+    ("q10_answer", 't = 0.2\ntruth = np.asarray(y_test)\nflagged = risk >= t\n'
+     'nb_model = float(np.mean(flagged & (truth == 1)) - np.mean(flagged & (truth == 0)) * t / (1 - t))\n'
+     'nb_everyone = float(clinic_prevalence - (1 - clinic_prevalence) * t / (1 - t))\n'
+     'model_beats_both = bool(nb_model > max(nb_everyone, 0))', "the clinic's prevalence for referring everyone"),
+    ("q10_answer", 't = 0.2\ntruth = np.asarray(y_test)\nflagged = risk >= t\n'
+     'nb_model = round(float(np.mean(flagged & (truth == 1)) - np.mean(flagged & (truth == 0)) * t / (1 - t)), 2)\n'
+     'nb_everyone = round(float(np.mean(truth) - (1 - np.mean(truth)) * t / (1 - t)), 2)\n'
+     'model_beats_both = "True"', "rounded to two decimals, True typed as text"),
+]
+
 _Q3 = ('calibration = {{}}\nfor name in ["Cleveland test", "VA Long Beach"]:\n    g = groups[name]\n'
        '    lp = logit(g["risk"].to_numpy())\n    y = g["cad"].to_numpy()\n{}\n'
        '    calibration[name] = {{"intercept": float(intercept), "slope": float(slope)}}')
@@ -519,7 +590,7 @@ CARRY_FORWARD = {
 }
 
 MISTAKES = {
-    "a01_diagnostic_models": A01,
+    "a01_diagnostic_models": A01 + A01_MORE,
     "a02_external_validation": A02,
     "a03_explainability": A03,
     "a04_fairness": A04,
