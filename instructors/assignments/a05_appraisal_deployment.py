@@ -357,6 +357,12 @@ assert fingerprint(_row_ex["sensitivity"], 2) == "a976726b1d1b", (
     "The sensitivity column is off: positive tests flagged / all positive tests."
 )
 assert fingerprint(_row_ex["ppv"], 2) == "375878499e83", "The ppv column is off: positive tests flagged / all flags."
+for _col_ex, _digits_ex, _key_ex in [("alerts_per_day", 1, "b0dbbf5b490c"), ("sensitivity", 2, "28d0e3682651"),
+                                     ("ppv", 2, "e92ab3ef2164")]:
+    assert fingerprint(" ".join(f"{float(v):.{_digits_ex}f}" for v in burden[_col_ex])) == _key_ex, (
+        f"Right at 0.08, but the {_col_ex} column is off at another threshold: recount the flags (risk >= t) "
+        "and the positive tests among them inside the loop, for each threshold."
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -510,6 +516,9 @@ for _g, _key in [("female", "d72c6e9cf20d"), ("male", "f42b383a2bf4")]:
 assert fingerprint(flagged_calibration["observed"], 2) == "38628535bbf6", (
     "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.10 only."
 )
+assert fingerprint(flagged_calibration["predicted"], 2) == "8843d0ae2f23", (
+    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.10, positive or not."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -655,6 +664,13 @@ assert isinstance(errors_by_type, dict) and set(errors_by_type) == {
 assert all(isinstance(v, (int, np.integer)) and 0 <= v <= len(summaries) for v in errors_by_type.values()), (
     "Each value of errors_by_type should be a count of summaries (a whole number)."
 )
+for _c, _key in [("omitted_allergy", "2c624232cdd2"),
+                 ("wrong_dose_unit", "6f4b6612125f"),
+                 ("laterality_swap", "4a44dc153642"),
+                 ("invented_follow_up", "7902699be42c")]:
+    assert fingerprint(int(errors_by_type[_c]), 0) == _key, (
+        f"errors_by_type['{_c}'] is off: the number of summaries whose error_type is '{_c}'."
+    )
 assert isinstance(overall_error_rate, (int, float)) and 0 <= overall_error_rate <= 1, (
     "overall_error_rate should be a fraction between 0 and 1."
 )
