@@ -150,6 +150,10 @@ A01_MORE = [
      'return (counts["TP"] / (counts["TP"] + counts["FP"]), counts["TN"] / (counts["TN"] + counts["FN"]),\n'
      '        (1 - sensitivity) / specificity, sensitivity / (1 - specificity))',
      "LR- returned before LR+"),
+    ("q3_answer", 'sensitivity, specificity = sens_spec(counts)\n'
+     'return (counts["TP"] / (counts["TP"] + counts["FP"]), counts["TN"] / (counts["TN"] + counts["FN"]),\n'
+     '        sensitivity / (1 - specificity), specificity / (1 - sensitivity))',
+     "LR- upside down: specificity / (1 - sensitivity)"),
     ("q4_answer", 'sens_05, spec_05 = sens_spec(confusion_counts(y_test, risk >= 50))', "threshold typed as a percentage"),
     ("q4_answer", 'sens_05, spec_05 = sens_spec(confusion_counts(y, model.predict_proba(X)[:, 1] >= 0.5))',
      "all Cleveland patients, training and test together"),

@@ -285,6 +285,7 @@ assert abs(ppv_ex - 30 / 40) > 1e-9, "That PPV is the sensitivity: PPV divides b
 assert abs(ppv_ex - 30 / 38) < 1e-9, "PPV is the share of positive calls that are truly diseased."
 assert abs(npv_ex - 72 / 80) > 1e-9, "That NPV is the specificity: NPV divides by all negative calls (TN + FN)."
 assert abs(npv_ex - 72 / 82) < 1e-9, "NPV is the share of negative calls (TN + FN) that are truly free of disease."
+assert abs(lrn_ex - 0.90 / 0.25) > 1e-9, "LR- is upside down: LR- = (1 - sensitivity) / specificity."
 assert lrp_ex > 1 > lrn_ex, "For a useful test LR+ is above 1 and LR- below 1: check the order of your four values."
 try:  # your own sensitivity and specificity (Question 2), if you have written sens_spec
     sens_own, spec_own = (float(v) for v in sens_spec({"TP": 30, "FN": 10, "TN": 72, "FP": 8}))
@@ -552,12 +553,12 @@ print(f"Refer when the model's risk is at least {pt_cad:.2f}.")
 # %% nbgrader={"grade": true, "grade_id": "q7_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.5"}
 """Check that harm_threshold turns the harms of the two errors into a threshold probability."""
 check_number("harm_threshold(1, 1)", harm_threshold(1, 1))
+assert abs(harm_threshold(harm_miss=3, harm_false_alarm=1) - 1 / 3) > 1e-9, (
+    "You returned the odds p / (1 - p): turn them into the probability p = odds / (1 + odds)."
+)
 assert abs(harm_threshold(1, 1) - 0.5) < 1e-9, "When both errors are equally harmful the threshold should be 0.5."
 assert harm_threshold(harm_miss=3, harm_false_alarm=1) < 0.5, (
     "When a miss is worse than a false alarm you should refer at LOWER probabilities."
-)
-assert abs(harm_threshold(harm_miss=3, harm_false_alarm=1) - 1 / 3) > 1e-9, (
-    "You returned the odds p / (1 - p): turn them into the probability p = odds / (1 + odds)."
 )
 assert abs(harm_threshold(harm_miss=3, harm_false_alarm=1) - 0.25) < 1e-9, (
     "harm_threshold is off: solve p / (1 - p) = harm_false_alarm / harm_miss for p."
@@ -655,10 +656,10 @@ print(f"Mrs K.'s probability of CAD after the test: {post_test_mrs_k:.0%}")
 # %% nbgrader={"grade": true, "grade_id": "q9_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M1.3"}
 """Check that post_test_probability turns a pre-test probability and a likelihood ratio into a post-test probability."""
 check_number("post_test_probability(0.5, 1)", post_test_probability(0.5, 1))
-assert abs(post_test_probability(0.5, 1) - 0.5) < 1e-9, "A likelihood ratio of 1 should leave the probability unchanged."
 example_ex = float(post_test_probability(0.25, 3))  # pre-test 25%, LR 3
 assert abs(example_ex - 0.75) > 1e-9, "Multiply the ODDS by the LR, not the probability: odds = p / (1 - p)."
 assert abs(example_ex - 1.0) > 1e-9, "You returned the post-test odds: turn them back into a probability, odds / (1 + odds)."
+assert abs(post_test_probability(0.5, 1) - 0.5) < 1e-9, "A likelihood ratio of 1 should leave the probability unchanged."
 assert abs(example_ex - 0.5) < 1e-9, (
     "post_test_probability is off: pre-test odds = p / (1 - p); post-test odds = odds x LR; p = odds / (1 + odds)."
 )
