@@ -376,6 +376,10 @@ A03 = [
      'or_radius_with_twins = float(or_per_sd(["mean_radius"] + others)["mean_radius"])', "the two models swapped"),
     ("q5_answer", 'or_radius_alone = float(np.log(or_per_sd(["mean_radius"] + others)["mean_radius"]))\n'
      'or_radius_with_twins = float(np.log(or_per_sd(sizes + others)["mean_radius"]))', "log odds ratios"),
+    ("q5_answer", 'or_radius_alone = float(or_per_sd(["mean_radius"] + others)["mean_radius"])\n'
+     'or_radius_with_twins = float(or_per_sd(sizes)["mean_radius"])', "the three other inputs left out of the second model"),
+    ("q5_answer", 'or_radius_alone = float(or_per_sd(["mean_radius"] + others)["mean_radius"])\n'
+     'or_radius_with_twins = float(or_per_sd(["mean_radius", "mean_area"] + others)["mean_radius"])', "one twin left out"),
     ("q6_answer", 'fall_radius = shuffle_fall(["mean_radius"])\nfall_sizes = shuffle_fall(sizes)\ntrust = "A"', "trusts the small importance"),
     ("q6_answer", 'fall_radius = shuffle_fall(["mean_radius"])\nfall_sizes = shuffle_fall(sizes)\ntrust = "B"', "trusts the odds ratio with twins"),
     ("q6_answer", 'fall_radius = shuffle_fall(["mean_radius"])\nfall_sizes = sum(shuffle_fall([c]) for c in sizes)\ntrust = "C"',
