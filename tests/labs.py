@@ -5,8 +5,13 @@ nbval (``make test``) already checks that every cell of a lab runs. ``LabTests``
 - the committed ``.ipynb`` is exactly what ``python tools/labs.py`` (``make notebooks``) makes from the ``.py`` source;
 - a fresh run raises nothing, prints no warning or other stderr output, and every figure cell draws one
   figure that has a title and labelled axes (and no other cell draws one);
-- each "Your turn" check cell asks for an answer when none is given, accepts the right answer, rejects
-  typical wrong ones, and never prints the answer in its hint.
+- each "Your turn" check cell asks for an answer when none is given, accepts the right answer (also
+  rounded to 3 decimals; rounded to 2, it accepts it or asks for more decimals), rejects typical wrong ones,
+  and never prints the answer in its hint;
+- the slips of someone new to Python get a one-line hint, not a traceback: a percentage typed with its %
+  sign anywhere (``31%``), and in each check cell the answer in quotes (``"0.31"``, ``"31%"``), a percentage
+  for a proportion, one number where a list or dictionary is asked and the reverse, a misspelt key; and
+  the risks passed before the outcomes to ``roc_auc_score``.
 
 A ``tests/test_mNN_lab.py`` describes its lab with a ``Lab`` (paths, right and wrong answers, a probe of
 the lab's metrics) and subclasses ``LabTests``, adding the checks only that lab needs::
@@ -90,6 +95,11 @@ class Run:
     right: list[tuple[int, str, str]] = field(default_factory=list)
     wrong: list[tuple[int, str, str]] = field(default_factory=list)
     values: list[tuple[int, str, str]] = field(default_factory=list)  # each prints repr() of a right answer
+    slips: list[tuple[int, str, str]] = field(default_factory=list)  # (cell, variable, which slip)
+    two_decimals: list[tuple[int, str, str]] = field(default_factory=list)  # the right answer rounded to 2 decimals
+    percent_sign: int = -1  # a cell typing `31%`, after the set-up
+    swapped_auc: int = -1  # a cell calling roc_auc_score with the risks first
+    other_syntax_error: int = -1  # a cell with another syntax error
 
     @property
     def lab_cells(self) -> list[nbformat.NotebookNode]:
@@ -131,6 +141,45 @@ def exercises(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return pairs
 
 
+# The slips of someone new to Python, made in the kernel from the right answer `_right` (those that apply
+# to its type), each with a word its hint must use: the slip is named, never the answer shown.
+SLIPS = """\
+def _slips(right):
+    if isinstance(right, str):  # a name, in quotes
+        return {"a number for a name": (1, "quotes"), "a misspelt name": (right.upper().replace("_", " "), "name")}
+    if isinstance(right, dict):
+        first = next(iter(right))
+        typo = first.capitalize() if isinstance(first, str) and first.capitalize() != first else (
+            first.lower() if isinstance(first, str) else str(first))
+        return {"one number for a dictionary": (float(right[first]), "dictionary"),
+                "a misspelt key": ({typo if k == first else k: v for k, v in right.items()}, "key"),
+                "the values in quotes": ({k: str(round(float(v), 3)) for k, v in right.items()}, "quotes")}
+    if hasattr(right, "__len__"):  # a list of numbers, such as an interval
+        values = [float(v) for v in right]
+        return {"one number for a list": (values[0], "list"),
+                "the numbers in quotes": ([str(round(v, 3)) for v in values], "quotes")}
+    value = float(right)
+    slips = {"the number in quotes": (str(round(value, 3)), "quotes"),
+             "a list for one number": ([value], "number"),
+             "a dictionary for one number": ({"answer": value}, "number")}
+    if 0 < value < 1:
+        slips["a percentage in quotes"] = (f"{100 * value:.0f}%", "%")
+        slips["a percentage for a proportion"] = (100 * value, "")  # a hint, whatever the check makes of it
+    return slips
+
+
+def _rounded(right, decimals):
+    if isinstance(right, dict):
+        return {k: round(float(v), decimals) for k, v in right.items()}
+    return [round(float(v), decimals) for v in right] if hasattr(right, "__len__") else round(float(right), decimals)
+"""
+SLIP_NAMES = ("a number for a name", "a misspelt name", "one number for a dictionary", "a misspelt key",
+              "the values in quotes", "one number for a list", "the numbers in quotes", "the number in quotes",
+              "a list for one number", "a dictionary for one number", "a percentage in quotes",
+              "a percentage for a proportion")
+PERCENT_HINT = "Type a percentage as a proportion, without the % sign: 0.31 for 31%."
+
+
 def execute(lab: Lab) -> Run:
     """Execute the committed notebook once, as a student would, plus probe cells in the same kernel."""
     nb = nbformat.read(lab.notebook, as_version=4)
@@ -141,6 +190,11 @@ def execute(lab: Lab) -> Run:
         return len(nb.cells) - 1
 
     run = Run(nb=nb, n_lab=n_lab, metrics=append(lab.metrics_probe))
+    run.percent_sign = append("my_typed_answer = 31%")
+    run.other_syntax_error = append("my_typed_answer = (0.31")
+    run.swapped_auc = append("try:\n    roc_auc_score([0.2, 0.9, 0.4, 0.7], [0, 1, 1, 0])\n"
+                             "except ValueError as error:\n    print(error)")
+    append(SLIPS)
     for variable, check in exercises(nb):
         right = lab.right_answers[variable]
         given = f"{lab.references}_right = {right}\n"
@@ -150,6 +204,14 @@ def execute(lab: Lab) -> Run:
                    "if isinstance(_right, dict) else [round(float(v), 3) for v in _right] "
                    "if hasattr(_right, '__len__') else round(float(_right), 3)")
         run.right.append((append(f"{given}{variable} = {rounded}\n{check}"), variable, f"{right}, rounded to 3 decimals"))
+        # Rounded to 2 decimals: accepted, or a hint that asks for more decimals (never "check your formula").
+        run.two_decimals.append((append(f"{given}if not isinstance(_right, str):\n    {variable} = _rounded(_right, 2)\n"
+                                        f"    exec({check!r})"), variable, f"{right}, rounded to 2 decimals"))
+        for slip in SLIP_NAMES:
+            probe = (f"{given}_slip = _slips(_right).get({slip!r})\n"
+                     f"if _slip is not None:\n    print('HINT SHOULD USE', repr(_slip[1]))\n"
+                     f"    {variable} = _slip[0]\n    exec({check!r})")
+            run.slips.append((append(probe), variable, slip))
         for wrong in lab.wrong_answers[variable]:
             run.wrong.append((append(f"{given}{variable} = {wrong}\n{check}"), variable, wrong))
         # The right answer itself, printed by the test harness only, to look for it in the hints.
@@ -248,17 +310,59 @@ class LabTests:
             out = text(cell) + "".join(o.get("evalue", "") for o in cell.outputs if o.output_type == "error")
             assert "Correct" in out, f"the check for {variable} rejects the right answer ({expression}): {out!r}"
 
-    def test_check_cells_give_a_hint_never_the_answer(self, run):
-        right = {variable: _parse_value(text(run.nb.cells[index])) for index, variable, _ in run.values}
+    def _leaked(self, run: Run, variable: str, out: str) -> list[str]:
+        """The forms of `variable`'s right answer that `out` shows."""
+        value = _parse_value(text(next(run.nb.cells[i] for i, v, _ in run.values if v == variable)))
+        # a number, a string, or a dictionary of numbers (each must stay hidden); a list of numbers is
+        # printed as a dictionary by position
+        shown = set().union(*map(self.lab.answer_forms, value.values())) if isinstance(value, dict) else self.lab.answer_forms(value)
         chars = self.lab.token_chars
+        return [s for s in shown if re.search(rf"(?<![{chars}.]){re.escape(s)}(?![{chars}])", out)]
+
+    def test_check_cells_give_a_hint_never_the_answer(self, run):
         for index, variable, wrong in run.wrong:
             cell = run.nb.cells[index]
             out = text(cell)
             errors = [o["evalue"] for o in cell.outputs if o.output_type == "error"]
             assert not errors, f"the check for {variable} crashed on the answer {wrong}: {errors}"
             assert "Not quite" in out, f"the check for {variable} accepted the wrong answer {wrong}: {out!r}"
-            value = right[variable]  # a number, a string, or a dictionary of numbers (each must stay hidden);
-            # a list of numbers is printed as a dictionary by position
-            shown = set().union(*map(self.lab.answer_forms, value.values())) if isinstance(value, dict) else self.lab.answer_forms(value)
-            leaked = [s for s in shown if re.search(rf"(?<![{chars}.]){re.escape(s)}(?![{chars}])", out)]
+            leaked = self._leaked(run, variable, out)
             assert not leaked, f"the hint for {variable} gives the answer away ({leaked}): {out!r}"
+
+    def test_check_cells_accept_two_decimals_or_ask_for_more(self, run):
+        for index, variable, expression in run.two_decimals:
+            cell = run.nb.cells[index]
+            out = text(cell)
+            errors = [f"{o['ename']}: {o['evalue']}" for o in cell.outputs if o.output_type == "error"]
+            assert not errors, f"the check for {variable} crashed on {expression}: {errors}"
+            assert not out or "Correct" in out or "decimals" in out, (
+                f"the check for {variable} sends {expression} looking for a mistake it does not have: {out!r}")
+
+    def test_typing_slips_get_a_one_line_hint(self, run):
+        for index, variable, slip in run.slips:
+            cell = run.nb.cells[index]
+            out = text(cell)
+            if not out:
+                continue  # this slip does not apply to this kind of answer
+            first, _, out = out.partition("\n")
+            word = ast.literal_eval(first.removeprefix("HINT SHOULD USE "))
+            errors = [f"{o['ename']}: {o['evalue']}" for o in cell.outputs if o.output_type == "error"]
+            assert not errors, f"the check for {variable} shows a traceback for {slip}: {errors}"
+            assert out.startswith("Not quite") and len(out.strip().splitlines()) == 1, (
+                f"the check for {variable} should answer {slip} with one line of hint: {out!r}")
+            assert word in out, f"the hint for {variable} should say what to change about {slip} ({word!r}): {out!r}"
+            leaked = self._leaked(run, variable, out)
+            assert not leaked, f"the hint for {variable} gives the answer away ({leaked}): {out!r}"
+
+    def test_a_percent_sign_gets_a_one_line_hint(self, run):
+        typed, other = run.nb.cells[run.percent_sign], run.nb.cells[run.other_syntax_error]
+        assert text(typed).strip() == PERCENT_HINT, (
+            f"`my_typed_answer = 31%` should print {PERCENT_HINT!r} (install the hint in the set-up cell): {text(typed)!r}")
+        assert [o["ename"] for o in typed.outputs if o.output_type == "error"] == ["SyntaxError"], (
+            "after the hint, Python's own message should follow")
+        assert not text(other).strip(), f"a syntax error without a % sign should get no hint: {text(other)!r}"
+
+    def test_swapped_auc_arguments_get_a_one_line_hint(self, run):
+        out = text(run.nb.cells[run.swapped_auc])
+        assert "outcomes first" in out and len(out.strip().splitlines()) == 1, (
+            f"roc_auc_score(risks, outcomes) should say in one line to put the outcomes first: {out!r}")

@@ -14,11 +14,12 @@ MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
 
 
-def answer_cells(master: nbformat.NotebookNode, **wrong: str) -> dict[str, str]:
+def answer_cells(master: nbformat.NotebookNode, **wrong: str | tuple[str, ...]) -> dict[str, str]:
     """grade_id -> what a student types: the master's answer without its markers.
 
     ``wrong`` maps a grade_id to other code, which replaces the cell's (first) solution region only, the
-    way a student's own attempt replaces ``# YOUR CODE HERE``, keeping the lines given around it.
+    way a student's own attempt replaces ``# YOUR CODE HERE``, keeping the lines given around it; a tuple
+    of codes replaces the cell's solution regions in turn (a function's body, then the lines that call it).
     """
     answers = {}
     for cell in master.cells:
@@ -27,8 +28,9 @@ def answer_cells(master: nbformat.NotebookNode, **wrong: str) -> dict[str, str]:
             continue
         source = cell.source
         if meta["grade_id"] in wrong:
-            code = wrong[meta["grade_id"]]
-            source = REGION.sub(lambda m: "".join(m[1] + line + "\n" for line in code.splitlines()), source, count=1)
+            codes = wrong[meta["grade_id"]]
+            for code in codes if isinstance(codes, tuple) else (codes,):  # each replaces the next region left
+                source = REGION.sub(lambda m, c=code: "".join(m[1] + line + "\n" for line in c.splitlines()), source, count=1)
         answers[meta["grade_id"]] = MARKER.sub("", source)
     return answers
 

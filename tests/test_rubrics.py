@@ -65,7 +65,7 @@ def pct(fraction: float, decimals: int = 0) -> str:
     return f"{100 * fraction:.{decimals}f}%"
 
 
-WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 TIMES = {2: "twice", 3: "three times", 4: "four times"}
 
 
@@ -160,7 +160,8 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
     # against referring everyone (no TN, no FN): the model misses its FN and spares its TN
     per_100 = (-fn + tn * weight) * 100 / n
     assert per_100 / 100 / weight * 1000 == pytest.approx(a02["avoided_per_1000"])
-    assert 0.9 < low_high[1] < 1, "the rubric reads the slope interval's upper limit as near 1, below it"
+    assert low_high[1] < 0.9, "the rubric reads the slope interval as clearly excluding 1"
+    assert nb["model"] < nb["treat all"], "the rubric says the model does worse than referring everyone"
     says_all(A02, [
         f"Q2: over-predicts at {over} (O/E < 1); under-predicts most in {under}.",
         f"(VA update half, {a02['halves']['update']} patients; check half, {a02['halves']['check']}): "
@@ -173,7 +174,7 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
         f"{nb['model']:.3f}, of the recalibrated model {nb['recalibrated']:.3f}.",
         f"Q9: {avoided} net interventions avoided per 1,000. In whole patients: in the {n}-patient check half at "
         f"{pt:g} the original model has TP {tp}, FP {fp}, FN {fn}, TN {tn}, so against referring everyone it misses {fn} "
-        f"patient with CAD and spares {tn} CT angiograms ({minus(f'-{fn}')} + {tn} × {weight:g} = "
+        f"{'patient' if fn == 1 else 'patients'} with CAD and spares {tn} CT angiograms ({minus(f'-{fn}')} + {tn} × {weight:g} = "
         f"{minus(f'{per_100:.1f}')} true positives in 100 patients, i.e. {avoided} per 1,000).",
     ])
     # "before and after": a positive slope keeps the patients in the same order, so the AUC is the same
@@ -198,9 +199,9 @@ def test_the_a02_rubric_criteria_quote_the_same_numbers(a02):
         f"reports the check half (O/E {a02['oe_after_update']['check']:.2f}, AUC unchanged at "
         f"{a02['auc_check']['before']:.2f}:",
         f"(slope interval about {a02['slope_ci'][0]:.2f} to {a02['slope_ci'][1]:.2f} from {len(va['cad'])} patients;",
-        f"at a {pct(pt)} threshold the model ({nb['model']:.3f}) is no better than referring everyone "
+        f"at a {pct(pt)} threshold the model ({nb['model']:.3f}) does worse than referring everyone "
         f"({nb['treat all']:.3f}), and that the difference ({fn} missed CAD against {tn} scans spared in {len(y)} patients)",
-        f"at a threshold of {pct(pt)} it does no better than referring everyone",
+        f"at a threshold of {pct(pt)} it does worse than referring everyone",
         f"{WORDS.get(fn, fn)} missed CAD against {WORDS.get(tn, tn)} scans spared in {len(y)} patients",
     ])
     assert a02["oe"]["VA Long Beach"] > 1 and cal["VA Long Beach"]["slope"] < 1  # "too low", "too extreme"

@@ -321,8 +321,10 @@ def _launch_target(href: str) -> str | None:
     query = parse_qs(parsed.query)
     for key in ("urlpath", "labpath", "filepath"):
         if key in query:
-            value = query[key][0]
-            return re.sub(r"^(lab/tree|tree|notebooks|doc/tree)/", "", value).split("?")[0]
+            value = re.sub(r"^(lab/tree|tree|notebooks|doc/tree)/", "", query[key][0]).split("?")[0]
+            if parsed.path.endswith("/git-pull"):  # a JupyterHub's nbgitpuller: <clone folder>/<path>
+                value = value.split("/", 1)[-1]
+            return value
     match = re.search(r"/blob/[^/]+/(.+)$", parsed.path)  # Colab
     return match.group(1) if match else None
 

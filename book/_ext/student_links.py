@@ -1,8 +1,9 @@
 """Links a student can read, all built from `_config.yml`'s `repository.url` (the one place it is set).
 
 - The theme's launch menu is an unlabelled rocket. On the pages of a lab or an assignment it becomes a
-  button that says what it does ("Open in Binder"); on the book's own pages (MyST notebooks that need the
-  course's helpers) it is dropped.
+  button that says what it does ("Open in Binder"; "Open in JupyterHub" too once
+  `launch_buttons.jupyterhub_url` names the course's hub); on the book's own pages (MyST notebooks
+  that need the course's helpers) it is dropped.
 - Every lab page gets a "Download notebook" button: the committed lab notebook (no outputs, no
   solution), copied beside the page.
 - ``book/_static/course.css``: display formulas drawn smaller on a phone, so that each fits the column.
@@ -48,10 +49,9 @@ def _substitutions(app, config):
     config.myst_substitutions = subs
 
 
-def _header_buttons(app, pagename, templatename, context, doctree):
-    buttons = context.get("header_buttons")
-    if buttons is None:
-        return
+def labelled_launch_buttons(buttons: list[dict], pagename: str) -> None:
+    """Replace the theme's launch menu in `buttons` (a page's header buttons) by one labelled button per
+    service it links to ("Open in Binder", "Open in JupyterHub"): on lab and assignment pages only."""
     for i, button in enumerate(buttons):
         if button.get("label") == "launch-buttons":
             links = [dict(b, text=f"Open in {b['text']}", label=f"launch-{b['text'].lower()}",
@@ -59,6 +59,13 @@ def _header_buttons(app, pagename, templatename, context, doctree):
                      for b in button.get("buttons", []) if b.get("type") == "link"]
             buttons[i:i + 1] = links if pagename.startswith("notebooks/") else []
             break
+
+
+def _header_buttons(app, pagename, templatename, context, doctree):
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    labelled_launch_buttons(buttons, pagename)
     if LAB.match(pagename):
         source = Path(app.srcdir, pagename + ".ipynb")
         if source.is_file():
@@ -66,7 +73,7 @@ def _header_buttons(app, pagename, templatename, context, doctree):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             buttons.insert(0, {"type": "link", "url": source.name, "text": "Download notebook",
-                               "tooltip": "Download this lab as a notebook (.ipynb) to run on your computer",
+                               "tooltip": "Download this lab (.ipynb) into the course folder on your computer: see Set up your computer",
                                "icon": "fas fa-download", "label": "download-lab", "classes": "download"})
 
 

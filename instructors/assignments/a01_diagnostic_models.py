@@ -228,6 +228,11 @@ assert abs(spec_ex - 72 / 82) > 1e-9, (
 )
 assert abs(spec_ex - 8 / 80) > 1e-9, "That is 1 - specificity (the false-positive rate): put the true negatives on top."
 assert abs(spec_ex - 72 / 80) < 1e-9, "Specificity is the share of patients WITHOUT disease whom the test calls negative."
+sens_ex, spec_ex = (float(v) for v in sens_spec({"TP": 20, "FN": 10, "TN": 50, "FP": 20}))  # 20 of 30, 50 of 70
+assert abs(sens_ex - 20 / 30) < 1e-9 and abs(spec_ex - 50 / 70) < 1e-9, (
+    "On a second example (20 of 30 with disease found, 50 of 70 without cleared) the values are not exact: "
+    "do not round inside the function (round only when you print)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -557,6 +562,13 @@ assert abs(harm_threshold(harm_miss=3, harm_false_alarm=1) - 1 / 3) > 1e-9, (
 assert abs(harm_threshold(harm_miss=3, harm_false_alarm=1) - 0.25) < 1e-9, (
     "harm_threshold is off: solve p / (1 - p) = harm_false_alarm / harm_miss for p."
 )
+assert abs(harm_threshold(harm_miss=6, harm_false_alarm=2) - 0.25) < 1e-9, (
+    "Doubling both harms (6 and 2 instead of 3 and 1) should not change the threshold: use both harms, "
+    "as p / (1 - p) = harm_false_alarm / harm_miss."
+)
+assert abs(harm_threshold(harm_miss=2, harm_false_alarm=1) - 1 / 3) < 1e-9, (
+    "harm_threshold(2, 1) should be exactly one third: do not round inside the function (round only when you print)."
+)
 check_number("pt_cad", pt_cad, fraction=True)
 assert fingerprint(pt_cad, 2) == "0602d7c813c1", "pt_cad is not the threshold for harm_miss=19, harm_false_alarm=1."
 ### BEGIN HIDDEN TESTS
@@ -649,6 +661,14 @@ assert abs(example_ex - 0.75) > 1e-9, "Multiply the ODDS by the LR, not the prob
 assert abs(example_ex - 1.0) > 1e-9, "You returned the post-test odds: turn them back into a probability, odds / (1 + odds)."
 assert abs(example_ex - 0.5) < 1e-9, (
     "post_test_probability is off: pre-test odds = p / (1 - p); post-test odds = odds x LR; p = odds / (1 + odds)."
+)
+example_ex = float(post_test_probability(0.2, 8))  # pre-test 20%, LR 8: post-test odds 0.25 x 8 = 2
+assert abs(example_ex - 1 / 3) > 1e-9, (
+    "With post-test odds of 2 you returned 1 / (1 + odds), the probability of NO disease: p = odds / (1 + odds)."
+)
+assert abs(example_ex - 2 / 3) < 1e-9, (
+    "With post-test odds of 2 the probability should be exactly 2 / 3: do not round inside the function "
+    "(round only when you print)."
 )
 check_number("post_test_mrs_k", post_test_mrs_k, fraction=True)
 assert fingerprint(post_test_mrs_k, 2) == "f88afaea4207", (

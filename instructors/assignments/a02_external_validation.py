@@ -38,6 +38,11 @@
 # In this assignment you validate the model at the VA and the two other hospitals, update it, put an
 # interval around what you find, weigh it with net benefit, and write the committee a memo.
 #
+# This notebook fits the model on a different random two thirds of the Cleveland patients from the
+# chapters and the lab, and splits the VA patients into different halves, so that your numbers are your
+# own: expect them to differ from the chapters' (with a few hundred patients, which ones a model is fitted
+# and checked on moves its numbers).
+#
 # **How it works**
 # - Answer in the cells that say `# YOUR CODE HERE` (delete the `raise NotImplementedError()` line) and in
 #   the written-answer cell. Do not rename the variables you are asked to create. Every answer is a
@@ -50,7 +55,8 @@
 #   number, rounded as the notebook prints it, with the right answer's (a fingerprint hides the number from
 #   reading, not from trying values in a loop: the hidden tests decide your grade); and the usual slips (a percentage for a fraction, O/E inverted, an intercept
 #   fitted without the offset, slope and intercept swapped, an AUC from 0/1 calls, the prevalence
-#   forgotten, false positives not weighted). A silent test cell means the visible checks passed. Your grade
+#   forgotten, false positives not weighted, a fit on the wrong VA half, resamples drawn without
+#   replacement, a threshold typed as 20). A silent test cell means the visible checks passed. Your grade
 #   also comes from **hidden tests**, run when your work is graded: they check every hospital's numbers, and
 #   they judge a later answer on your own earlier ones where it can stand alone.
 # - Keep `heart_disease.csv` in the same folder as this notebook (download both from the course site).
@@ -85,9 +91,10 @@ heart["exang"] = heart["exang"].map({True: "yes", False: "no", "True": "yes", "F
 NUMERIC, CATEGORICAL = ["age", "thalach", "oldpeak"], ["sex", "cp", "exang"]
 FEATURES = NUMERIC + CATEGORICAL
 
-# extra code – the Cleveland model of Module 1, fitted on two thirds of the Cleveland patients
+# extra code – the Cleveland model of Module 1, fitted on two thirds of the Cleveland patients: a different
+# random two thirds from the chapters' and the lab's (random_state=26, where they use 0)
 cleveland = heart[heart["site"] == "Cleveland"]
-train_idx, test_idx = train_test_split(cleveland.index, test_size=1 / 3, stratify=cleveland["cad"], random_state=0)
+train_idx, test_idx = train_test_split(cleveland.index, test_size=1 / 3, stratify=cleveland["cad"], random_state=26)
 model = make_pipeline(
     ColumnTransformer([
         ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), NUMERIC),
@@ -104,8 +111,8 @@ groups = {"Cleveland test": heart.loc[test_idx]} | {
     site: heart[heart["site"] == site] for site in ["Hungary", "VA Long Beach", "Switzerland"]
 }
 va = groups["VA Long Beach"]
-# The VA patients in two halves: one to update the model on, one to check the update on
-update_idx, check_idx = train_test_split(va.index, test_size=0.5, stratify=va["cad"], random_state=0)
+# The VA patients in two halves (not the lab's halves): one to update the model on, one to check the update on
+update_idx, check_idx = train_test_split(va.index, test_size=0.5, stratify=va["cad"], random_state=41)
 va_update, va_check = va.loc[update_idx], va.loc[check_idx]
 
 
@@ -184,11 +191,19 @@ print({name: round(value, 2) for name, value in oe.items()})
 assert isinstance(oe, dict), "oe should be a dictionary: {group name: ratio, ...}."
 assert set(oe) == set(groups), f"oe should have exactly these keys: {list(groups)}."
 assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in oe.values()), "Each ratio should be a number."
+assert all(float(v) > 0 for v in oe.values()), (
+    "O/E is a ratio, observed divided by expected, and never negative: is one of yours a difference?"
+)
 assert all(0 < float(v) < 5 for v in oe.values()), (
     "A ratio of O/E near 100 is a percentage: give the ratio itself (1 means as many as expected)."
 )
 _g = groups["Cleveland test"]
 _obs, _exp = float(_g["cad"].sum()), float(_g["risk"].sum())
+_all = heart[heart["site"] == "Cleveland"]
+assert abs(float(oe["Cleveland test"]) - _all["cad"].sum() / _all["risk"].sum()) > 1e-6, (
+    "Your Cleveland ratio uses all the Cleveland patients: use groups['Cleveland test'], the third the model "
+    "was not fitted on."
+)
 assert abs(float(oe["Cleveland test"]) - _exp / _obs) > 1e-6 or abs(_obs - _exp) < 1e-9, (
     "Your Cleveland ratio is inverted: O/E puts the OBSERVED cases on top and the expected (summed risks) below."
 )
@@ -206,7 +221,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -220,7 +235,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 for _name, _grp in _groups.items():
     _ref = _grp["cad"].sum() / _grp["risk"].sum()
@@ -277,7 +292,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -291,7 +306,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _ratios = {s: _groups[s]["cad"].sum() / _groups[s]["risk"].sum() for s in ("Hungary", "VA Long Beach", "Switzerland")}
 try:  # carry-forward: read from the student's own ratios of Question 1
@@ -360,8 +375,13 @@ assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _penalised) > 
     "Your Cleveland slope looks shrunk by scikit-learn's default penalty: use LogisticRegression(penalty=None) "
     "or statsmodels."
 )
+_through_0 = sm.GLM(_y, _lp[:, None], family=sm.families.Binomial()).fit().params[0]
+assert abs(_got["slope"] - _slope) < 0.006 or abs(_got["slope"] - _through_0) > 0.006, (
+    "Your Cleveland slope was fitted without an intercept, so it is forced through 0: add a constant "
+    "(sm.add_constant)."
+)
 assert abs(_got["slope"] - _slope) < 0.006, "Your Cleveland calibration slope is off: regress the outcome on logit(risk)."
-assert fingerprint(calibration["VA Long Beach"]["slope"], 2) == "dd2f324d090b", (
+assert fingerprint(calibration["VA Long Beach"]["slope"], 2) == "a2e1874b8172", (
     "Your VA calibration slope is off: the same regression as for Cleveland, on the VA patients (groups['VA Long Beach'])."
 )
 ### BEGIN HIDDEN TESTS
@@ -375,7 +395,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -389,7 +409,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _fam = _sm.families.Binomial()
 for _name in ("Cleveland test", "VA Long Beach"):
@@ -443,6 +463,10 @@ assert abs(float(scaled_brier["Cleveland test"]) - _brier) > 1e-6, (
 assert abs(float(scaled_brier["Cleveland test"]) - (1 - _brier)) > 1e-6, (
     "Your Cleveland value forgets the prevalence: divide the Brier score by prevalence x (1 - prevalence)."
 )
+_calls = float(np.mean(((_g["risk"] >= 0.5).astype(float) - _g["cad"]) ** 2))
+assert abs(float(scaled_brier["Cleveland test"]) - (1 - _calls / (_prev * (1 - _prev)))) > 1e-6, (
+    "Your Cleveland value comes from 0/1 calls: the Brier score compares the risks themselves with the outcomes."
+)
 assert abs(float(scaled_brier["Cleveland test"]) - (1 - _brier / (_prev * (1 - _prev)))) < 0.006, (
     "Your Cleveland scaled Brier score is off."
 )
@@ -457,7 +481,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -471,7 +495,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 for _name in ("Cleveland test", "VA Long Beach"):
     _g = _groups[_name]
@@ -511,6 +535,9 @@ assert isinstance(oe_after_update, dict) and set(oe_after_update) == {"update", 
     "oe_after_update should be a dictionary with the keys 'update' and 'check'."
 )
 assert all(0 < float(v) < 5 for v in oe_after_update.values()), "Give O/E as a ratio (1 = as many as expected)."
+assert not (abs(float(oe_after_update["check"]) - 1) < 0.001 < abs(float(oe_after_update["update"]) - 1)), (
+    "O/E is 1 in the check half, so the intercept was fitted there: fit it on va_update, then judge it on va_check."
+)
 assert abs(float(oe_after_update["update"]) - 1) < 0.01, (
     "On the patients it was fitted on, an intercept update makes O/E 1 exactly: did you fit the intercept alone "
     "with logit(risk) as the offset, and add it to logit(risk) before turning it back into a risk?"
@@ -518,10 +545,10 @@ assert abs(float(oe_after_update["update"]) - 1) < 0.01, (
 assert (float(intercept_update) > 0) == (va_update["cad"].sum() > va_update["risk"].sum()), (
     "The sign of the intercept update is wrong: where the model under-predicts, the correction must raise the risks."
 )
-assert fingerprint(intercept_update, 2) == "a2e1874b8172", (
+assert fingerprint(intercept_update, 2) == "7fb14de5048d", (
     "intercept_update is off: fit an intercept alone on va_update, with logit(risk) as the offset (no slope)."
 )
-assert fingerprint(oe_after_update["check"], 2) == "22fa3ce4995a", (
+assert fingerprint(oe_after_update["check"], 2) == "f42b383a2bf4", (
     "O/E after the update in va_check is off: apply the same correction to the check half's log-odds."
 )
 ### BEGIN HIDDEN TESTS
@@ -535,7 +562,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -549,7 +576,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _x = _logit(_h.loc[_up, "risk"].to_numpy())
 _a = _sm.GLM(_h.loc[_up, "cad"].to_numpy(), _np.ones_like(_x), family=_sm.families.Binomial(), offset=_x).fit().params[0]
@@ -608,12 +635,18 @@ assert 0.5 < float(auc_check["before"]) <= 1, (
     "An AUC runs from 0 to 1, and 0.5 is a coin toss; this model ranks VA patients better than that, "
     "so check that roc_auc_score gets the outcome first and the risks second."
 )
-assert not (fingerprint(recalibration["intercept"], 2) == "26210f2c9712"
-            and fingerprint(recalibration["slope"], 2) == "74fd51f12be2"), (
+_penalised = LogisticRegression().fit(logit(va_update["risk"].to_numpy())[:, None], va_update["cad"])
+assert not (abs(float(recalibration["slope"]) - _penalised.coef_[0, 0]) < 0.006
+            and abs(float(recalibration["intercept"]) - _penalised.intercept_[0]) < 0.006), (
+    "Your recalibration looks shrunk by scikit-learn's default penalty: use LogisticRegression(penalty=None) "
+    "or statsmodels."
+)
+assert not (fingerprint(recalibration["intercept"], 2) == "28bc751e65d0"
+            and fingerprint(recalibration["slope"], 2) == "1778e3169772"), (
     "Your recalibration intercept and slope are swapped."
 )
-assert fingerprint(recalibration["slope"], 2) == "26210f2c9712" and fingerprint(
-    recalibration["intercept"], 2) == "74fd51f12be2", (
+assert fingerprint(recalibration["slope"], 2) == "28bc751e65d0" and fingerprint(
+    recalibration["intercept"], 2) == "1778e3169772", (
     "The recalibration is off: regress cad on an intercept and logit(risk) in va_update (not va_check)."
 )
 if float(recalibration["slope"]) > 0:
@@ -632,7 +665,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -646,7 +679,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _x = _logit(_h.loc[_up, "risk"].to_numpy())
 _a, _b = _sm.GLM(_h.loc[_up, "cad"].to_numpy(), _sm.add_constant(_x), family=_sm.families.Binomial()).fit().params
@@ -693,6 +726,10 @@ print(f"VA calibration slope, 95% bootstrap interval: {slope_ci[0]:.2f} to {slop
 """Check the bootstrap 95% interval of the VA calibration slope."""
 assert isinstance(slope_ci, (list, tuple)) and len(slope_ci) == 2, "slope_ci should be a list of two numbers: [low, high]."
 _low, _high = (float(v) for v in slope_ci)
+assert _high - _low > 1e-9, (
+    "Your interval has no width: every resample holds the same 200 patients. Draw them WITH replacement "
+    "(rng.integers, as above)."
+)
 assert _low < _high, "Give the lower limit first."
 assert _high - _low > 0.05, (
     "Your interval is very narrow for 200 patients: take the 2.5th and 97.5th percentiles of the resampled "
@@ -702,10 +739,15 @@ try:  # your own VA slope of Question 3, when you have answered it
     _own = float(calibration["VA Long Beach"]["slope"])
 except Exception:
     _own = None
-if _own is not None and fingerprint(_own, 2) == "dd2f324d090b":
+if _own is not None and fingerprint(_own, 2) == "a2e1874b8172":
     assert _low < _own < _high, (
         "Your interval does not contain the VA slope (Question 3): resample the VA patients, and fit the slope "
         "(not the intercept) in each resample."
+    )
+    _lp_va = sm.add_constant(logit(va["risk"].to_numpy()))
+    _a_va = sm.GLM(va["cad"].to_numpy(), _lp_va, family=sm.families.Binomial()).fit().params[0]
+    assert abs((_low + _high) / 2 - _own) < abs((_low + _high) / 2 - _a_va), (
+        "Your interval is centred on the intercept of the regression, not on its slope: keep params[1] of each fit."
     )
 elif _own is not None:  # your slope is off: this question does not lean on it
     print("Your VA slope of Question 3 is off, so this cell cannot compare your interval with it: fix Question 3, "
@@ -721,7 +763,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -735,7 +777,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _rows = _np.random.default_rng(42).integers(0, len(_va), size=(1000, len(_va)))
 _x, _y = _logit(_va["risk"].to_numpy())[_rows], _va["cad"].to_numpy()[_rows]
@@ -804,6 +846,9 @@ assert abs(float(net_benefit_20["treat all"]) - (2 * _prev - 1)) > 0.0005 + 1e-9
 assert abs(float(net_benefit_20["treat all"]) - (_prev - (1 - _prev) * 0.2)) > 0.0005 + 1e-9, (
     "The weight of a false positive is the threshold's odds, pt / (1 - pt), not pt itself."
 )
+assert not (float(net_benefit_20["model"]) == 0 and (va_check["risk"] >= PT).any()), (
+    "A net benefit of exactly 0 means no one was referred: risks are proportions, so the threshold is 0.2, not 20."
+)
 try:  # who your own recalibrated risks of Question 6 refer at 0.2, when they are risks of the va_check patients
     _own = np.asarray(risk_check_recalibrated, dtype=float)
     _own = "".join("1" if v >= PT else "0" for v in _own) if _own.shape == (len(va_check),) and (
@@ -822,7 +867,7 @@ for _k in ["treat all", "model", "recalibrated"]:
         print("Your recalibrated risks of Question 6 are off: fix them, then run this cell again. The net benefit "
               "of 'recalibrated' is judged on your own risk_check_recalibrated, so the slip is not counted twice.")
         continue
-    assert fingerprint(net_benefit_20[_k], 3) == {"treat all": "e0f97c850f15", "model": "aea9347497a6",
+    assert fingerprint(net_benefit_20[_k], 3) == {"treat all": "e0f97c850f15", "model": "3d719c7957a8",
                                                   "recalibrated": "e0f97c850f15"}[_k], (
         f"The net benefit of {_k!r} is off: refer as that strategy says, in va_check"
         + (" (recalibrated risks: risk_check_recalibrated)." if _k == "recalibrated" else ".")
@@ -838,7 +883,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -852,7 +897,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _y = _h.loc[_ck, "cad"].to_numpy().astype(bool)
 _x = _logit(_h.loc[_up, "risk"].to_numpy())
@@ -895,10 +940,13 @@ assert abs(float(avoided_per_1000) - _diff * 1000) > 1e-6 or abs(_diff) < 1e-12,
     "Divide the difference in net benefit by the odds of the threshold, pt / (1 - pt), before scaling to 1,000."
 )
 assert abs(float(avoided_per_1000) - _diff / 0.25 * 100) > 1e-6 or abs(_diff) < 1e-12, "Per 1,000 patients, not per 100."
+assert abs(float(avoided_per_1000) - _diff / 0.2 * 1000) > 1e-6 or abs(_diff) < 1e-12, (
+    "Divide by the odds of the threshold, pt / (1 - pt), not by pt itself."
+)
 assert abs(float(avoided_per_1000) - _diff / 0.25 * 1000) < 0.5, (
     "avoided_per_1000 does not follow from your net benefits of Question 8 with the formula above."
 )
-if (fingerprint(net_benefit_20["model"], 3), fingerprint(net_benefit_20["treat all"], 3)) != ("aea9347497a6", "e0f97c850f15"):
+if (fingerprint(net_benefit_20["model"], 3), fingerprint(net_benefit_20["treat all"], 3)) != ("3d719c7957a8", "e0f97c850f15"):
     print("Your net benefits of Question 8 are off: fix them, then run this cell again. avoided_per_1000 is judged "
           "on your own net benefits, so the slip is not counted twice.")
 ### BEGIN HIDDEN TESTS
@@ -912,7 +960,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([
@@ -926,7 +974,7 @@ _model = _sk["pipeline"].make_pipeline(
 _h["risk"] = _model.predict_proba(_h[["age", "thalach", "oldpeak", "sex", "cp", "exang"]])[:, 1]
 _groups = {"Cleveland test": _h.loc[_te]} | {s: _h[_h["site"] == s] for s in ("Hungary", "VA Long Beach", "Switzerland")}
 _va = _groups["VA Long Beach"]
-_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=0)
+_up, _ck = _ms.train_test_split(_va.index, test_size=0.5, stratify=_va["cad"], random_state=41)
 _logit = lambda p: _np.log(p / (1 - p))  # noqa: E731
 _y = _h.loc[_ck, "cad"].to_numpy().astype(bool)
 _r = _h.loc[_ck, "risk"].to_numpy()
@@ -941,9 +989,10 @@ assert min(abs(float(avoided_per_1000) - (_nb_model - _nb_all) / 0.25 * 1000), a
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q10_read_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 10: read the calibration table (2 points, M2.1)
 #
-# The cell below sorts the 200 VA patients into fifths of predicted risk (40 patients each, fifth 1 the
-# lowest) and shows, for each fifth, the range of the model's risks, their mean, and the share of those
-# patients who had CAD: the calibration plot of the chapter, as a table. Read it (typing is fine):
+# The cell below sorts the 200 VA patients into fifths of predicted risk (about 40 patients each, as
+# patients with the same risk stay together; fifth 1 the lowest) and shows, for each fifth, the range of
+# the model's risks, their mean, and the share of those patients who had CAD: the calibration plot of the
+# chapter, as a table. Read it (typing is fine):
 #
 # - `over_predicted_fifths`: a list of the fifths (numbers 1 to 5) where the model **over-predicts**, that
 #   is where fewer patients had CAD than the model's mean risk says;
@@ -990,7 +1039,7 @@ _h = _pd.read_csv("heart_disease.csv")
 _h["cad"] = (_h["num"] > 0).astype(int)
 _h["exang"] = _h["exang"].map({True: "yes", False: "no", "True": "yes", "False": "no"})
 _cl = _h[_h["site"] == "Cleveland"]
-_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=0)
+_tr, _te = _ms.train_test_split(_cl.index, test_size=1 / 3, stratify=_cl["cad"], random_state=26)
 _sk = {m: _il.import_module(f"sklearn.{m}") for m in ("compose", "impute", "linear_model", "pipeline", "preprocessing")}
 _model = _sk["pipeline"].make_pipeline(
     _sk["compose"].ColumnTransformer([

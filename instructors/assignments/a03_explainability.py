@@ -242,6 +242,9 @@ assert isinstance(perm_scores, pd.Series), "perm_scores should be a pandas Serie
 assert list(perm_scores.index) == list(X.columns), "perm_scores needs one value per column of X, in the same order."
 assert isinstance(perm_top, str) and perm_top in X.columns, "perm_top should be one of the column names, as text."
 assert perm_top == perm_scores.idxmax(), "perm_top should be the input with the largest value in perm_scores."
+assert not np.allclose(perm_scores.to_numpy(dtype=float), perm_scores.to_numpy(dtype=float).round(3), rtol=0, atol=1e-12), (
+    "perm_scores holds rounded values: keep the full values and round only when you print."
+)
 assert fingerprint(perm_scores[perm_top], 3) == "52496ded2bfa" and fingerprint(perm_top) == "f6710394ab14", (
     "Your permutation importances are off: the forest on the TEST patients, scoring='roc_auc', n_repeats=10, "
     "random_state=0, and the MEAN fall (importances_mean)."
@@ -304,6 +307,9 @@ assert (mean_abs_shap.to_numpy(dtype=float) >= 0).all(), (
 )
 assert mean_abs_shap.to_numpy(dtype=float).max() < 1, (
     "SHAP values of a probability are fractions of 1 here: did you multiply by 100, or use all classes?"
+)
+assert not np.allclose(mean_abs_shap.to_numpy(dtype=float), mean_abs_shap.to_numpy(dtype=float).round(3), rtol=0, atol=1e-12), (
+    "mean_abs_shap holds rounded values: keep the full values and round only when you print."
 )
 assert isinstance(shap_top, str) and shap_top in X.columns, "shap_top should be one of the column names, as text."
 assert fingerprint(mean_abs_shap[shap_top], 3) == "06061822134d" and fingerprint(shap_top) == "f6710394ab14", (
@@ -542,6 +548,9 @@ assert isinstance(fall_radius, float) and isinstance(fall_sizes, float), "Both f
 assert fall_sizes > fall_radius, (
     "Shuffling three columns that carry the same information should hurt more than shuffling one: "
     "check the list you passed for fall_sizes."
+)
+assert fingerprint(fall_radius, 3) == "a40f012cc07c", (
+    "fall_radius is off: shuffle_fall([\"mean_radius\"]), the radius alone, with the function's own settings."
 )
 assert isinstance(trust, str) and trust.strip().upper() in {"A", "B", "C"}, "trust should be \"A\", \"B\" or \"C\"."
 assert fingerprint(fall_sizes, 3) == "253d0775efff", (

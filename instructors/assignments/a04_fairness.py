@@ -188,6 +188,11 @@ assert abs(rates_ex["FNR"] - 0.25) < 1e-9, (
 assert abs(rates_ex["FPR"] - 0.2) < 1e-9, (
     "FPR: of the patients WITHOUT disease (FP + TN), the share called positive. Check what you divide by."
 )
+rates_ex = error_rates([1, 1, 1, 0, 0, 0], [1, 0, 0, 1, 0, 0])  # 2 of 3 with disease missed, 1 of 3 without flagged
+assert abs(rates_ex["FNR"] - 2 / 3) < 1e-9 and abs(rates_ex["FPR"] - 1 / 3) < 1e-9, (
+    "On a second example (2 of 3 with disease missed, 1 of 3 without flagged) the rates are not exact: "
+    "do not round inside the function (round only when you print)."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -338,6 +343,9 @@ _int_ex2, _slope_ex2 = calibration_intercept_slope(_y_ex, 1 / (1 + np.exp(-2 * n
 assert abs(_slope_ex2 - 0.5) < 0.1, "Predictions twice as extreme (log-odds doubled) should give a slope near 0.5."
 assert fingerprint(calib_women[0], 2) == "9e08a62f297e" and fingerprint(calib_women[1], 2) == "64ee787d2a1e", (
     "calib_women is off: the test patients who are women only, with y_test and risk."
+)
+assert fingerprint(calib_men[0], 2) == "91539d7445b2" and fingerprint(calib_men[1], 2) == "b6319965a929", (
+    "calib_men is off: the test patients who are men only, with y_test and risk."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -710,6 +718,9 @@ for name_ex, value_ex in [("fnr_women_after", fnr_women_after), ("fnr_men_after"
                           ("accuracy_before", accuracy_before), ("accuracy_after", accuracy_after)]:
     assert isinstance(value_ex, float) and 0 <= value_ex <= 1, f"{name_ex} should be a fraction (a float between 0 and 1)."
 assert accuracy_before > 0.5, "accuracy_before is the share of evaluation patients whose referral matches their diagnosis."
+assert fingerprint(accuracy_before, 2) == "5bcccbeaf5d2", (
+    "accuracy_before is off: the model at 50% (referred_eval) against y_eval, on the evaluation half only."
+)
 assert not (fingerprint(fnr_women_after, 2) == "358e553bf44a" and fingerprint(fnr_men_after, 2) == "95f8ecec9c63"), (
     "Women and men are swapped."
 )
@@ -887,6 +898,10 @@ assert abs(implied_fpr(0.5, 0.5, 0.0) - 1.0) < 1e-9, (
 assert isinstance(fpr_women_forced, float) and isinstance(fpr_men_forced, float), "Store the two FPRs as floats."
 assert abs(implied_fpr(0.2, 0.5, 0.5) - 0.125) < 1e-9, (
     "implied_fpr is off: p / (1 - p) x (1 - PPV) / PPV x (1 - FNR); check which odds go upside down."
+)
+assert abs(implied_fpr(0.3, 0.75, 0.1) - 0.3 / 0.7 / 3 * 0.9) < 1e-9, (
+    "implied_fpr is right on round numbers but not exactly on prevalence 0.3, PPV 0.75, FNR 0.1: do not round "
+    "inside the function (round only when you print)."
 )
 assert fingerprint(fpr_women_forced, 2) == "91539d7445b2" and fingerprint(fpr_men_forced, 2) == "0bf56cc40e84", (
     "The forced FPRs are off: prevalence 0.26 in women, 0.63 in men, PPV 0.80, FNR 0.20."

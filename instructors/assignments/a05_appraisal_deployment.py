@@ -374,6 +374,13 @@ assert fingerprint(_row_ex["sensitivity"], 2) == "4469f737b2dd", (
     "The sensitivity column is off: positive tests flagged / all positive tests."
 )
 assert fingerprint(_row_ex["ppv"], 2) == "b4af9cbcd052", "The ppv column is off: positive tests flagged / all flags."
+for _col_ex, _digits_ex, _key_ex in [("alerts_per_day", 1, "f41cfc2f472e"),
+                                     ("sensitivity", 2, "408081543b6b"),
+                                     ("ppv", 2, "3ae9f0286109")]:
+    assert fingerprint(" ".join(f"{float(v):.{_digits_ex}f}" for v in burden[_col_ex])) == _key_ex, (
+        f"Right at 0.09, but the {_col_ex} column is off at another threshold: recount the flags (risk >= t) "
+        "and the positive tests among them inside the loop, for each threshold."
+    )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -529,6 +536,9 @@ for _g, _key in [("female", "00fef940a6aa"), ("male", "640f6107ab12")]:
 assert fingerprint(flagged_calibration["observed"], 2) == "6382e07f9de0", (
     "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.12 only."
 )
+assert fingerprint(flagged_calibration["predicted"], 2) == "9e08a62f297e", (
+    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.12, positive or not."
+)
 ### BEGIN HIDDEN TESTS
 import importlib as _il
 
@@ -677,6 +687,13 @@ assert isinstance(errors_by_type, dict) and set(errors_by_type) == {
 assert all(isinstance(v, (int, np.integer)) and 0 <= v <= len(summaries) for v in errors_by_type.values()), (
     "Each value of errors_by_type should be a count of summaries (a whole number)."
 )
+for _c, _key in [("omitted_allergy", "4e07408562be"),
+                 ("wrong_dose_unit", "8527a891e224"),
+                 ("laterality_swap", "2c624232cdd2"),
+                 ("invented_follow_up", "4b227777d4dd")]:
+    assert fingerprint(int(errors_by_type[_c]), 0) == _key, (
+        f"errors_by_type['{_c}'] is off: the number of summaries whose error_type is '{_c}'."
+    )
 assert isinstance(overall_error_rate, (int, float)) and 0 <= overall_error_rate <= 1, (
     "overall_error_rate should be a fraction between 0 and 1."
 )

@@ -46,8 +46,8 @@
 # 6. choose a threshold from how bad each kind of error is.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
-# skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice or print
+# hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
@@ -69,7 +69,6 @@ from sklearn.metrics import (
     precision_recall_curve,
     precision_score,
     recall_score,
-    roc_auc_score,
     roc_curve,
 )
 from sklearn.model_selection import train_test_split
@@ -86,6 +85,73 @@ plt.rcParams.update(
 )
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 2)
+
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
+import re
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
+
+
+def typing_hint(answer, proportion=False, keys=None, size=None):
+    """What to change, in one line, when `answer` is not typed as asked: one number (between 0 and 1 if
+    `proportion`), a dictionary with the given `keys`, or a list of `size` numbers. "" when it is."""
+    if answer is None:
+        return ""
+    if keys is not None:
+        if not isinstance(answer, dict):
+            return f"Not quite: give a dictionary, {{key: value, ...}}, with one value for each key of {list(keys)}."
+        for key in answer:
+            if key not in keys:
+                return f"Not quite: {key!r} is not one of the keys {list(keys)}: copy each key exactly."
+        for key in keys:
+            if key not in answer:
+                return f"Not quite: your dictionary has no value for the key {key!r}."
+        values = list(answer.values())
+    elif size is not None:
+        if not (isinstance(answer, (list, tuple)) or np.ndim(answer) == 1) or len(answer) != size:
+            return f"Not quite: give {size} numbers in a list, in square brackets: [{', '.join(['...'] * size)}]."
+        values = list(answer)
+    else:
+        values = [answer]
+    each = "each value" if len(values) > 1 or keys is not None else "your answer"
+    for value in values:
+        if isinstance(value, str):
+            if "%" in value:
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
+            return f"Not quite: type {each} without the quotes around it."
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
+            return f"Not quite: {each} should be one number, not {found}."
+        if np.isnan(value):
+            return "Not quite: your answer is nan, 'not a number': a step divided by zero or had no rows to work on."
+        if proportion and value > 1:
+            return (f"Not quite: give {each} as a proportion between 0 and 1, not a percentage or a count "
+                    "(0.31 for 31%, in the numbers you start from too).")
+        if proportion and value < 0:
+            return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
+    return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
 print("Ready.")
 
 # %% [markdown]
@@ -648,8 +714,11 @@ my_missed_per_100 = None  # Write your answer here.
 
 # %%
 """Check that your number of missed patients per 100 with CAD is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_missed_per_100)
 if my_missed_per_100 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_missed_per_100) - 100 * fn / (tp + fn)) <= 1:
     print("Correct ✔ Missed patients are the false negatives, out of everyone who has CAD.")
 elif abs(float(my_missed_per_100) - 100 * fn / (fn + tn)) <= 1:
@@ -672,10 +741,11 @@ my_ppv_clinic = None  # Write your answer here.
 
 # %%
 """Check that your PPV for the chest pain clinic is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_ppv_clinic, proportion=True)
 if my_ppv_clinic is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif float(my_ppv_clinic) > 1:
-    print("Not quite: give the prevalence and the PPV as proportions (between 0 and 1), not percentages.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_ppv_clinic), ppv_from_bayes(sensitivity, specificity, 0.20), atol=0.005):
     print("Correct ✔ Fewer patients with CAD in the clinic means a lower PPV than in Cleveland.")
 elif np.isclose(float(my_ppv_clinic), npv_from_bayes(sensitivity, specificity, 0.20), atol=0.005):
@@ -700,8 +770,11 @@ my_post_test_probability = None  # Write your answer here.
 
 # %%
 """Check that your post-test probability is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_post_test_probability, proportion=True)
 if my_post_test_probability is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 else:
     post_odds = 0.30 / (1 - 0.30) * lr_st
     model_odds = 0.30 / (1 - 0.30) * lr_pos
@@ -714,8 +787,6 @@ else:
         print("Not quite: multiply the ODDS by the LR, not the probability. Convert 30 % to odds first.")
     elif np.isclose(float(my_post_test_probability), post_odds, atol=0.005):
         print("Not quite: that is the post-test ODDS. Turn it back into a probability: odds / (1 + odds).")
-    elif float(my_post_test_probability) > 1:
-        print("Not quite: give a probability between 0 and 1, not a percentage.")
     elif float(my_post_test_probability) <= 0.30:
         print("Not quite: a positive result with an LR+ above 1 should raise the probability above 30 %.")
     else:
@@ -771,8 +842,11 @@ my_lr_negative = None  # Write your answer here.
 
 # %%
 """Check that your LR− from lr_pair is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_lr_negative)
 if my_lr_negative is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_lr_negative), (1 - sensitivity) / specificity, atol=0.005):
     print("Correct ✔ A function returns a pair with `return a, b`; [1] takes the second of the two.")
 elif np.isclose(float(my_lr_negative), sensitivity / (1 - specificity), atol=0.005):
@@ -793,8 +867,11 @@ my_auc_st = None  # Write your answer here.
 # %%
 """Check that your AUC of ST depression alone is right (prints a hint, never the answer)."""
 _auc_st = roc_auc_score(y_true, X_test["oldpeak"])
+_typo = typing_hint(my_auc_st, proportion=True)
 if my_auc_st is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_auc_st), _auc_st, atol=0.005):
     print("Correct ✔ A single finding ranks patients less well than the model that combines ten findings.")
 elif np.isclose(float(my_auc_st), roc_auc_score(y_true, X_test["oldpeak"] >= 1), atol=0.005):

@@ -42,8 +42,8 @@
 # 7. monitor a model after go-live, and see a change in the hospital coming.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only fit the model or make tables and figures
-# look nice: you can skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only fit the model, make tables and figures
+# look nice or print hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
@@ -56,7 +56,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
+from sklearn.metrics import brier_score_loss
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -71,6 +71,73 @@ plt.rcParams.update(
 )
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 2)
+
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
+import re
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
+
+
+def typing_hint(answer, proportion=False, keys=None, size=None):
+    """What to change, in one line, when `answer` is not typed as asked: one number (between 0 and 1 if
+    `proportion`), a dictionary with the given `keys`, or a list of `size` numbers. "" when it is."""
+    if answer is None:
+        return ""
+    if keys is not None:
+        if not isinstance(answer, dict):
+            return f"Not quite: give a dictionary, {{key: value, ...}}, with one value for each key of {list(keys)}."
+        for key in answer:
+            if key not in keys:
+                return f"Not quite: {key!r} is not one of the keys {list(keys)}: copy each key exactly."
+        for key in keys:
+            if key not in answer:
+                return f"Not quite: your dictionary has no value for the key {key!r}."
+        values = list(answer.values())
+    elif size is not None:
+        if not (isinstance(answer, (list, tuple)) or np.ndim(answer) == 1) or len(answer) != size:
+            return f"Not quite: give {size} numbers in a list, in square brackets: [{', '.join(['...'] * size)}]."
+        values = list(answer)
+    else:
+        values = [answer]
+    each = "each value" if len(values) > 1 or keys is not None else "your answer"
+    for value in values:
+        if isinstance(value, str):
+            if "%" in value:
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
+            return f"Not quite: type {each} without the quotes around it."
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
+            return f"Not quite: {each} should be one number, not {found}."
+        if np.isnan(value):
+            return "Not quite: your answer is nan, 'not a number': a step divided by zero or had no rows to work on."
+        if proportion and value > 1:
+            return (f"Not quite: give {each} as a proportion between 0 and 1, not a percentage or a count "
+                    "(0.31 for 31%, in the numbers you start from too).")
+        if proportion and value < 0:
+            return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
+    return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
 print("Ready.")
 
 # %% [markdown]
@@ -200,8 +267,11 @@ my_oe_va = None  # Write your answer here.
 # %%
 """Check that your O/E at the VA is right (prints a hint, never the answer)."""
 _obs, _exp = va["cad"].sum(), va["risk"].sum()
+_typo = typing_hint(my_oe_va)
 if my_oe_va is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_oe_va) - _obs / _exp) < 0.006:
     print("Correct ✔ Above 1: at the VA the model's risks are too low on average.")
 elif abs(float(my_oe_va) - _exp / _obs) < 0.006:
@@ -225,10 +295,11 @@ my_oe_by_site = None  # Write your answer here.
 """Check that your dictionary of O/E per hospital is right (prints a hint, never the answer)."""
 _sites = ["Hungary", "VA Long Beach", "Switzerland"]
 _ref = {s: groups[s]["cad"].sum() / groups[s]["risk"].sum() for s in _sites}
+_typo = typing_hint(my_oe_by_site, keys=_sites)
 if my_oe_by_site is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif not isinstance(my_oe_by_site, dict) or set(my_oe_by_site) != set(_sites):
-    print(f"Not quite: give a dictionary with exactly the keys {_sites}.")
+elif _typo:
+    print(_typo)
 elif all(abs(float(my_oe_by_site[s]) - _ref[s]) < 0.006 for s in _sites):
     print("Correct ✔ One hospital below 1 (over-prediction), two above it (under-prediction).")
 elif all(abs(float(my_oe_by_site[s]) - 1 / _ref[s]) < 0.006 for s in _sites):
@@ -292,8 +363,11 @@ my_slope_va = None  # Write your answer here.
 _lp = logit(va["risk"].to_numpy())
 _fit = sm.GLM(va["cad"].to_numpy(), sm.add_constant(_lp), family=sm.families.Binomial()).fit().params
 _offset = sm.GLM(va["cad"].to_numpy(), np.ones_like(_lp), family=sm.families.Binomial(), offset=_lp).fit().params[0]
+_typo = typing_hint(my_slope_va)
 if my_slope_va is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_slope_va) - _fit[1]) < 0.006:
     print("Correct ✔ Below 1: the Cleveland risks are too extreme for VA patients.")
 elif abs(float(my_slope_va) - _offset) < 0.006 or abs(float(my_slope_va) - _fit[0]) < 0.006:
@@ -325,7 +399,7 @@ lp_hungary = logit(hungary["risk"].to_numpy())  # the linear predictor of each H
 print(f"Hungary: {len(hungary)} patients, {y_hungary.sum()} with CAD.")
 
 # %%
-my_calibration_hungary = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+my_calibration_hungary = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # intercept = sm.GLM(..., np.ones_like(...), family=sm.families.Binomial(), offset=...).fit().params[0]
 # slope = sm.GLM(..., sm.add_constant(...), family=sm.families.Binomial()).fit().params[1]
 # my_calibration_hungary = {"intercept": intercept, "slope": slope}
@@ -342,10 +416,11 @@ def _near(value, reference):
     return np.size(value) == 1 and abs(float(np.ravel(value)[0]) - reference) < 0.006
 
 
+_typo = typing_hint(my_calibration_hungary, keys=["intercept", "slope"])
 if my_calibration_hungary is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif not isinstance(my_calibration_hungary, dict) or set(my_calibration_hungary) != {"intercept", "slope"}:
-    print('Not quite: give a dictionary with the two keys "intercept" and "slope".')
+elif _typo:
+    print(_typo)
 elif _near(my_calibration_hungary["intercept"], _intercept) and _near(my_calibration_hungary["slope"], _with_slope[1]):
     print("Correct ✔ Intercept below 0: in Hungary the risks are too high on average, as its O/E below 1 said.")
 elif _near(my_calibration_hungary["intercept"], _with_slope[1]) and _near(my_calibration_hungary["slope"], _intercept):
@@ -395,8 +470,11 @@ my_scaled_brier_va = None  # Write your answer here.
 # %%
 """Check that your scaled Brier score at the VA is right (prints a hint, never the answer)."""
 _ref = 1 - brier_va / (prevalence_va * (1 - prevalence_va))
+_typo = typing_hint(my_scaled_brier_va)
 if my_scaled_brier_va is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_scaled_brier_va) - _ref) < 0.006:
     print("Correct ✔ Close to 0: at the VA the model barely beats quoting the prevalence to every patient.")
 elif abs(float(my_scaled_brier_va) - (1 - brier_va)) < 0.006:
@@ -485,9 +563,12 @@ my_risk_15_updated = None  # Write your answer here.
 # %%
 """Check that your updated risk is right (prints a hint, never the answer)."""
 _lo = logit(0.15) + intercept_update
+_typo = typing_hint(my_risk_15_updated, proportion=True)
 if my_risk_15_updated is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-_lo))) < 0.0006:
+elif _typo:
+    print(_typo)
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-_lo))) < 0.0015:  # also from intercept_update as printed
     print("Correct ✔ At the VA, the update raises a risk that the Cleveland model put too low.")
 elif abs(float(my_risk_15_updated) - _lo) < 0.0006:
     print("Not quite: that is still on the log-odds scale. Turn it back into a risk: 1 / (1 + np.exp(-x)).")
@@ -495,8 +576,8 @@ elif abs(float(my_risk_15_updated) - (0.15 + intercept_update)) < 0.0006:
     print("Not quite: the intercept is added to the LOG-ODDS, not to the risk. Start from logit(0.15).")
 elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-(a + b * logit(0.15))))) < 0.0006:
     print("Not quite: that is logistic recalibration (a and b). The question asks for the intercept update.")
-elif float(my_risk_15_updated) > 1:
-    print("Not quite: give a proportion between 0 and 1, not a percentage.")
+elif abs(float(my_risk_15_updated) - 1 / (1 + np.exp(-_lo))) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check each of the three steps: log-odds, plus intercept_update, back to a risk.")
 
@@ -530,8 +611,11 @@ my_auc_recalibrated = None  # Write your answer here.
 """Check that your AUC after recalibration is right (prints a hint, never the answer)."""
 _ref = roc_auc_score(va_check["cad"], versions["recalibrated"])
 _calls = roc_auc_score(va_check["cad"], (versions["recalibrated"] >= 0.5).astype(int))
+_typo = typing_hint(my_auc_recalibrated, proportion=True)
 if my_auc_recalibrated is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_auc_recalibrated) - _ref) < 0.006:
     print("Correct ✔ The same as before recalibration: the ranking of patients did not change.")
 elif abs(float(my_auc_recalibrated) - _calls) < 0.006:
@@ -615,10 +699,11 @@ def _close(pair, reference):
     return all(abs(float(v) - r) < 0.006 for v, r in zip(pair, reference))
 
 
+_typo = typing_hint(my_oe_interval, size=2)
 if my_oe_interval is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif np.size(my_oe_interval) != 2:
-    print("Not quite: give two numbers, the lower and the upper limit: np.percentile(values, [2.5, 97.5]).")
+elif _typo:
+    print(_typo)
 elif _close(my_oe_interval, _ref):
     print("Correct ✔ An interval, not a single number: report it with the O/E.")
 elif _close(my_oe_interval, np.percentile(_oe_boot, [0.025, 0.975])):
@@ -666,8 +751,11 @@ my_nb_va = None  # Write your answer here.
 # %%
 """Check that your net benefit at the VA is right (prints a hint, never the answer)."""
 _ref = tp / n - fp / n * PT / (1 - PT)
+_typo = typing_hint(my_nb_va)
 if my_nb_va is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_nb_va) - _ref) < 0.0006:
     print("Correct ✔ Now compare it with referring everyone, in the cells below.")
 elif abs(float(my_nb_va) - (tp / n - fp / n)) < 0.0006:
@@ -678,6 +766,10 @@ elif abs(float(my_nb_va) - 100 * _ref) < 0.06:
     print("Not quite: give net true positives per patient (a fraction), not per 100.")
 elif abs(float(my_nb_va) - (tp / n - fp / n * PT)) < 0.0006:
     print("Not quite: the weight is the odds of the threshold, pt / (1 − pt), not pt itself.")
+elif abs(float(my_nb_va) - (has_cad.mean() - (1 - has_cad.mean()) * PT / (1 - PT))) < 0.0006:
+    print("Not quite: that is referring everyone. The model's net benefit uses its own tp and fp.")
+elif abs(float(my_nb_va) - _ref) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check that both counts are divided by n and that only the false positives are weighted.")
 
@@ -720,9 +812,12 @@ def _nb_own(patients):
 
 _nb_own_hu, _nb_own_va = _nb_own(_hu), _nb_own(va)
 _uses_globals = None not in (_nb_own_hu, _nb_own_va) and abs(_nb_own_hu - _nb_own_va) < 1e-12
+_typo = typing_hint(my_nb_hungary)
 if my_nb_hungary is None:
     print("Replace None with your answer in the cell above (and complete nb_at: until you do, it gives back "
           "None), run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_nb_hungary) - _ref) < 0.0006:
     print("Correct ✔ The same function now works for any hospital, any threshold and any risks.")
 elif abs(float(my_nb_hungary) - (_tp_hu / _n_hu - _fp_hu / _n_hu)) < 0.0006:
@@ -734,8 +829,12 @@ elif abs(float(my_nb_hungary) - (_y_hu.mean() - (1 - _y_hu.mean()) * PT / (1 - P
 elif _uses_globals:
     print("Not quite: your function uses Your turn 9's tp, fp, n, PT instead of its own counts: inside nb_at "
           "use true_pos, false_pos, n_patients and pt.")
+elif abs(float(my_nb_hungary) - 100 * _ref) < 0.06:
+    print("Not quite: give net true positives per patient (a fraction), not per 100.")
 elif abs(float(my_nb_hungary) - (tp / n - fp / n * PT / (1 - PT))) < 0.0006:
     print("Not quite: that is the VA value of Your turn 9. Pass the Hungarian patients to nb_at.")
+elif abs(float(my_nb_hungary) - _ref) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check nb_at: false_pos counts referred patients WITHOUT the disease (~has_disease).")
 
@@ -923,8 +1022,11 @@ my_oe_recorded_after = None  # Write your answer here.
 """Check that your O/E after the change is right (prints a hint, never the answer)."""
 _after = live[live["month"] >= 7]
 _ref = _after["sepsis_recorded"].sum() / _after["risk"].sum()
+_typo = typing_hint(my_oe_recorded_after)
 if my_oe_recorded_after is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_oe_recorded_after) - _ref) < 0.006:
     print("Correct ✔ Below the band: the stop rule fires, and the chart audit shows why.")
 elif abs(float(my_oe_recorded_after) - 1 / _ref) < 0.006:
@@ -933,6 +1035,8 @@ elif abs(float(my_oe_recorded_after) - _after["sepsis"].sum() / _after["risk"].s
     print("Not quite: that uses the true sepsis, which a hospital does not know. Use `sepsis_recorded`.")
 elif abs(float(my_oe_recorded_after) - live["sepsis_recorded"].sum() / live["risk"].sum()) < 0.006:
     print("Not quite: that is all twelve months. Keep months 7 to 12 only.")
+elif float(my_oe_recorded_after) > 10:
+    print("Not quite: this looks like a percentage. O/E is a ratio, equal to one when the model is right on average.")
 else:
     print("Not quite. Select live['month'] >= 7, then recorded cases / sum of risks.")
 

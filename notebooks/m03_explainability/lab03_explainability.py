@@ -60,8 +60,8 @@
 # 7. put one patient's explanation into plain words.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
-# skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice or print
+# hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
@@ -73,7 +73,6 @@ import shap
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -87,6 +86,73 @@ plt.rcParams.update(
 )
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.float_format", lambda v: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}")
+
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
+import re
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
+
+
+def typing_hint(answer, proportion=False, keys=None, size=None):
+    """What to change, in one line, when `answer` is not typed as asked: one number (between 0 and 1 if
+    `proportion`), a dictionary with the given `keys`, or a list of `size` numbers. "" when it is."""
+    if answer is None:
+        return ""
+    if keys is not None:
+        if not isinstance(answer, dict):
+            return f"Not quite: give a dictionary, {{key: value, ...}}, with one value for each key of {list(keys)}."
+        for key in answer:
+            if key not in keys:
+                return f"Not quite: {key!r} is not one of the keys {list(keys)}: copy each key exactly."
+        for key in keys:
+            if key not in answer:
+                return f"Not quite: your dictionary has no value for the key {key!r}."
+        values = list(answer.values())
+    elif size is not None:
+        if not (isinstance(answer, (list, tuple)) or np.ndim(answer) == 1) or len(answer) != size:
+            return f"Not quite: give {size} numbers in a list, in square brackets: [{', '.join(['...'] * size)}]."
+        values = list(answer)
+    else:
+        values = [answer]
+    each = "each value" if len(values) > 1 or keys is not None else "your answer"
+    for value in values:
+        if isinstance(value, str):
+            if "%" in value:
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
+            return f"Not quite: type {each} without the quotes around it."
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
+            return f"Not quite: {each} should be one number, not {found}."
+        if np.isnan(value):
+            return "Not quite: your answer is nan, 'not a number': a step divided by zero or had no rows to work on."
+        if proportion and value > 1:
+            return (f"Not quite: give {each} as a proportion between 0 and 1, not a percentage or a count "
+                    "(0.31 for 31%, in the numbers you start from too).")
+        if proportion and value < 0:
+            return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
+    return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
 print("Ready.")
 
 # %% [markdown]
@@ -242,8 +308,11 @@ my_or_age_5 = None  # Write your answer here.
 # %%
 """Check that your odds ratio per 5 years of age is right (prints a hint, never the answer)."""
 _b_age = coef_by_input["age"]
+_typo = typing_hint(my_or_age_5)
 if my_or_age_5 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_or_age_5), np.exp(5 * _b_age), atol=0.001):
     print("Correct ✔ Odds ratios multiply: per 5 years it is the square root of the OR per 10 years.")
 elif np.isclose(float(my_or_age_5), 5 * _b_age, atol=0.0005):
@@ -254,6 +323,8 @@ elif np.isclose(float(my_or_age_5), 5 * np.exp(_b_age), atol=0.0005):
     print("Not quite: multiply the COEFFICIENT by 5, then take np.exp; not the other way round.")
 elif np.isclose(float(my_or_age_5), odds_ratios["age"], atol=0.0005):
     print("Not quite: that is the odds ratio per 10 years, from the table. The question asks per 5 years.")
+elif abs(float(my_or_age_5) - np.exp(5 * _b_age)) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check the step (5 years), that it multiplies the coefficient of age, and the np.exp.")
 
@@ -315,7 +386,7 @@ plt.show()
 # `"st_depression"` in `my_perm_st_logreg`. Replace each `...` in the answer cell.
 
 # %%
-my_perm_st_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_perm_st_logreg = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # perm_lr = permutation_importance(..., X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
 # perm_lr_by_input = pd.Series(perm_lr.importances_mean, index=X_test.columns)
 # my_perm_st_logreg = perm_lr_by_input[...]  # the input's name, in quotes
@@ -325,8 +396,11 @@ my_perm_st_logreg = None  # Replace each ... below, then uncomment the lines (se
 _st = list(X_test.columns).index("st_depression")
 _lr_auc = permutation_importance(logreg, X_test, y_test, scoring="roc_auc", n_repeats=10, random_state=SEED)
 _lr_acc = permutation_importance(logreg, X_test, y_test, n_repeats=10, random_state=SEED)
+_typo = typing_hint(my_perm_st_logreg)
 if my_perm_st_logreg is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_perm_st_logreg), _lr_auc.importances_mean[_st], atol=0.0006):
     print("Correct ✔ Each model has its own importances: compare with the forest's bar for st_depression.")
 elif np.isclose(float(my_perm_st_logreg), perm_importance["st_depression"], atol=0.0006):
@@ -335,6 +409,8 @@ elif np.isclose(float(my_perm_st_logreg), _lr_acc.importances_mean[_st], atol=0.
     print('Not quite: without scoring="roc_auc" it measures the fall in accuracy. Add scoring="roc_auc".')
 elif np.isclose(float(my_perm_st_logreg), _lr_auc.importances_std[_st], atol=0.0006):
     print("Not quite: that is the spread over the shuffles (importances_std). Take importances_mean.")
+elif abs(float(my_perm_st_logreg) - _lr_auc.importances_mean[_st]) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check the model you passed (the logistic regression), the settings (the same as for "
           "the forest), and the input you picked from the Series.")
@@ -513,7 +589,7 @@ women = X_test["male"].to_numpy() == 0  # True for each woman among the test pat
 print(f"{women.sum()} of the {len(X_test)} test patients are women.")
 
 # %%
-my_shap_hr_women = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_shap_hr_women = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # shap_women = shap_test.values[...]  # the rows of the women
 # mean_abs_shap_women = pd.Series(np.abs(...).mean(axis=0), index=X.columns)
 # my_shap_hr_women = mean_abs_shap_women[...]  # the input's name, in quotes
@@ -522,8 +598,11 @@ my_shap_hr_women = None  # Replace each ... below, then uncomment the lines (sel
 """Check that your mean |SHAP| of the peak heart rate in women is right (prints a hint, never the answer)."""
 _hr = list(X.columns).index("max_heart_rate")
 _ref = np.abs(shap_test.values[women][:, _hr]).mean()
+_typo = typing_hint(my_shap_hr_women)
 if my_shap_hr_women is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_shap_hr_women), _ref, atol=0.001):
     print("Correct ✔ Compare it with the same input's mean |SHAP| over all test patients, in mean_abs_shap.")
 elif np.isclose(float(my_shap_hr_women), 100 * _ref, atol=0.05):
@@ -534,6 +613,8 @@ elif np.isclose(float(my_shap_hr_women), mean_abs_shap["max_heart_rate"], atol=0
     print("Not quite: that is over ALL test patients. Keep the rows of the women: shap_test.values[women].")
 elif np.isclose(float(my_shap_hr_women), np.abs(shap_test.values[~women][:, _hr]).mean(), atol=0.0005):
     print("Not quite: that is the men. `women` is True for the women; ~women selects the men.")
+elif abs(float(my_shap_hr_women) - _ref) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check the rows you kept (the women), the absolute value before the mean, and the "
           "input you picked.")
@@ -679,21 +760,26 @@ my_pair_fall = None  # Write your answer here.
 
 # %%
 """Check that your fall in AUC for the two inputs shuffled together is right (prints a hint, never the answer)."""
+_pair = ["mean_concave_points", "mean_texture"]
+_ref = group_importance(breast_forest, B_test, m_test, _pair)
+_typo = typing_hint(my_pair_fall)
 if my_pair_fall is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
+elif np.isclose(float(my_pair_fall), _ref, atol=0.0006):
+    print("Correct ✔ Shuffled together they matter more than either alone: compare with perm_one.")
+elif any(np.isclose(float(my_pair_fall), perm_one[name], atol=0.0006) for name in _pair):
+    print("Not quite: that is ONE input shuffled on its own. Pass both column names in a list.")
+elif np.isclose(float(my_pair_fall), perm_one[_pair].sum(), atol=0.0006):
+    print("Not quite: you added the two one-at-a-time values. Shuffle the two columns together instead.")
+elif float(my_pair_fall) < 0:
+    print("Not quite: a fall in AUC should be positive here. Did you subtract the wrong way round?")
+elif abs(float(my_pair_fall) - _ref) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
-    _pair = ["mean_concave_points", "mean_texture"]
-    if np.isclose(float(my_pair_fall), group_importance(breast_forest, B_test, m_test, _pair), atol=0.0006):
-        print("Correct ✔ Shuffled together they matter more than either alone: compare with perm_one.")
-    elif any(np.isclose(float(my_pair_fall), perm_one[name], atol=0.0006) for name in _pair):
-        print("Not quite: that is ONE input shuffled on its own. Pass both column names in a list.")
-    elif np.isclose(float(my_pair_fall), perm_one[_pair].sum(), atol=0.0006):
-        print("Not quite: you added the two one-at-a-time values. Shuffle the two columns together instead.")
-    elif float(my_pair_fall) < 0:
-        print("Not quite: a fall in AUC should be positive here. Did you subtract the wrong way round?")
-    else:
-        print("Not quite. Call group_importance(breast_forest, B_test, m_test, [...]) with the two column "
-              "names in a list.")
+    print("Not quite. Call group_importance(breast_forest, B_test, m_test, [...]) with the two column "
+          "names in a list.")
 
 # %% [markdown]
 # ## 8. Pitfall 2: leakage, when an input already contains the answer
@@ -762,7 +848,7 @@ else:
 #    patients (`X_test.index`). Compare it with `auc_leaky`.
 
 # %%
-my_auc_refit = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_auc_refit = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # honest = [name for name in X_leaky.columns if name != ...]  # the leaking column's name, in quotes
 # refit_forest = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
 # refit_forest.fit(X_leaky.loc[X_train.index, honest], ...)
@@ -774,8 +860,11 @@ _honest = [name for name in X_leaky.columns if name != "angiography_grade"]
 _refit = RandomForestClassifier(n_estimators=200, min_samples_leaf=5, random_state=SEED)
 _refit.fit(X_leaky.loc[X_train.index, _honest], y_train)
 _ref = roc_auc_score(y_test, _refit.predict_proba(X_leaky.loc[X_test.index, _honest])[:, 1])
+_typo = typing_hint(my_auc_refit, proportion=True)
 if my_auc_refit is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_auc_refit), _ref, atol=0.001):
     print(f"Correct ✔ Without the leak, the AUC falls from {auc_leaky:.3f} back to the honest model's level: "
           "same settings, same inputs, so the same forest as in section 1.")
@@ -786,6 +875,8 @@ elif np.isclose(float(my_auc_refit), roc_auc_score(y_test, _refit.predict(X_leak
     print("Not quite: you passed 0/1 calls (predict). Pass the probabilities: predict_proba(...)[:, 1].")
 elif np.isclose(float(my_auc_refit), auc_logreg, atol=0.0005):
     print("Not quite: that is the logistic regression. Refit a random forest with the leaky forest's settings.")
+elif abs(float(my_auc_refit) - _ref) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check the column you left out, the forest's settings, and that it is fitted on the "
           "training patients and scored on the test patients.")
@@ -851,7 +942,7 @@ plt.show()
 #    log-odds as a single column and the test outcomes; its `.coef_[0, 0]`.
 
 # %%
-my_slope_logreg = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_slope_logreg = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # p_lr = logreg.predict_proba(...)[:, 1]
 # lp_lr = np.log(... / (1 - ...))
 # my_slope_logreg = LogisticRegression(C=np.inf).fit(lp_lr.reshape(-1, 1), ...).coef_[0, 0]
@@ -861,8 +952,11 @@ my_slope_logreg = None  # Replace each ... below, then uncomment the lines (sele
 _p_lr = logreg.predict_proba(X_test)[:, 1]
 _lp_lr = np.log(_p_lr / (1 - _p_lr)).reshape(-1, 1)
 _fit = LogisticRegression(C=np.inf).fit(_lp_lr, y_test)
+_typo = typing_hint(my_slope_logreg)
 if my_slope_logreg is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_slope_logreg), _fit.coef_[0, 0], atol=0.005):
     print("Correct ✔ Compare it with the forest's slope, cal_slope: 1 is ideal for both.")
 elif np.isclose(float(my_slope_logreg), cal_slope, atol=0.005):

@@ -58,8 +58,8 @@
 #    sex from the model's inputs trades.
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
-# skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice or print
+# hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
@@ -77,7 +77,7 @@ from sklearn.calibration import calibration_curve
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import accuracy_score, confusion_matrix, roc_auc_score
+from sklearn.metrics import accuracy_score, confusion_matrix
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
@@ -92,6 +92,73 @@ plt.rcParams.update(
 )
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#777777"
 pd.set_option("display.float_format", lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}")  # counts: no ".0"
+
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
+import re
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
+
+
+def typing_hint(answer, proportion=False, keys=None, size=None):
+    """What to change, in one line, when `answer` is not typed as asked: one number (between 0 and 1 if
+    `proportion`), a dictionary with the given `keys`, or a list of `size` numbers. "" when it is."""
+    if answer is None:
+        return ""
+    if keys is not None:
+        if not isinstance(answer, dict):
+            return f"Not quite: give a dictionary, {{key: value, ...}}, with one value for each key of {list(keys)}."
+        for key in answer:
+            if key not in keys:
+                return f"Not quite: {key!r} is not one of the keys {list(keys)}: copy each key exactly."
+        for key in keys:
+            if key not in answer:
+                return f"Not quite: your dictionary has no value for the key {key!r}."
+        values = list(answer.values())
+    elif size is not None:
+        if not (isinstance(answer, (list, tuple)) or np.ndim(answer) == 1) or len(answer) != size:
+            return f"Not quite: give {size} numbers in a list, in square brackets: [{', '.join(['...'] * size)}]."
+        values = list(answer)
+    else:
+        values = [answer]
+    each = "each value" if len(values) > 1 or keys is not None else "your answer"
+    for value in values:
+        if isinstance(value, str):
+            if "%" in value:
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
+            return f"Not quite: type {each} without the quotes around it."
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
+            return f"Not quite: {each} should be one number, not {found}."
+        if np.isnan(value):
+            return "Not quite: your answer is nan, 'not a number': a step divided by zero or had no rows to work on."
+        if proportion and value > 1:
+            return (f"Not quite: give {each} as a proportion between 0 and 1, not a percentage or a count "
+                    "(0.31 for 31%, in the numbers you start from too).")
+        if proportion and value < 0:
+            return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
+    return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
 print("Ready.")
 
 # %% [markdown]
@@ -669,8 +736,11 @@ my_missed_women_per_100 = None  # Write your answer here.
 
 # %%
 """Check that your number of missed women per 100 with CAD is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_missed_women_per_100)
 if my_missed_women_per_100 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_missed_women_per_100) - 100 * fnr_hand["Female"]) <= 1:
     print("Correct ✔ That is the women's false-negative rate, read as patients out of 100.")
 elif abs(float(my_missed_women_per_100) - 100 * fnr_hand["Male"]) <= 1:
@@ -702,8 +772,11 @@ _share = (_reassuring["sao2"] < 88).groupby(_reassuring["group"]).mean()
 _all_share = (_ox["sao2"] < 88).groupby(_ox["group"]).mean()
 _unpaired = _ox[_ox["spo2"].between(92, 96)]
 _unpaired_share = (_unpaired["sao2"] < 88).groupby(_unpaired["group"]).mean()
+_typo = typing_hint(my_occult_ratio)
 if my_occult_ratio is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_occult_ratio), _share["G1"] / _share["G0"], rtol=0.01):
     print("Correct ✔ The same true saturation, a reassuring reading far more often in G1.")
 elif np.isclose(float(my_occult_ratio), _share["G0"] / _share["G1"], rtol=0.01):
@@ -731,8 +804,11 @@ my_gap_after_test = None  # Write your answer here.
 _test = comparison.loc[("ThresholdOptimizer", "new")]
 _train = comparison.loc[("ThresholdOptimizer", "fitted on")]
 _before = comparison.loc[("model at 0.5", "new")]
+_typo = typing_hint(my_gap_after_test)
 if my_gap_after_test is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_gap_after_test) - 100 * (_test["FNR women"] - _test["FNR men"])) <= 0.5:
     print("Correct ✔ A constraint fitted on a dozen women with CAD need not hold on new patients: check it there.")
 elif abs(float(my_gap_after_test) + 100 * (_test["FNR women"] - _test["FNR men"])) <= 0.5:
@@ -783,11 +859,12 @@ def _counts(t, p):
 
 
 _w, _m, _a = _counts(y_true[sex == "Female"], y_pred[sex == "Female"]), _counts(y_true[sex == "Male"], y_pred[sex == "Male"]), _counts(y_true, y_pred)
+_typo = typing_hint(my_npv_women, proportion=True)
 if my_npv_women is None:
     print("Replace None with your answer in the cell above (and complete predictive_values: until you do, "
           "its NPV is None), run it, then run this cell again.")
-elif float(my_npv_women) > 1:
-    print("Not quite: give a fraction between 0 and 1, not a percentage.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_npv_women) - _w["tn"] / (_w["tn"] + _w["fn"])) < 0.005:
     print("Correct ✔ A function returns a dictionary; [\"NPV\"] reads one value back. The women's NPV is high "
           "partly because fewer women have CAD: compare it with their FNR, the share of women with CAD missed.")
@@ -821,12 +898,13 @@ my_fnr_women_30 = None  # Write your answer here.
 """Check that your FNR among women at a threshold of 0.3 is right (prints a hint, never the answer)."""
 _calls_30 = (p_test >= 0.3).astype(int)
 _fnr_30 = {g: false_negative_rate(y_true[sex == g], _calls_30[sex == g]) for g in ["Female", "Male"]}
+_typo = typing_hint(my_fnr_women_30, proportion=True)
 if my_fnr_women_30 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_fnr_women_30) - _fnr_30["Female"]) < 0.005:
     print("Correct ✔ A lower threshold misses fewer women with CAD; look at what it does to their FPR too.")
-elif abs(float(my_fnr_women_30) - 100 * _fnr_30["Female"]) < 0.5:
-    print("Not quite: give a fraction between 0 and 1, not a percentage.")
 elif abs(float(my_fnr_women_30) - fnr_hand["Female"]) < 0.005:
     print("Not quite: that is the threshold 0.5 of section 2. Make the calls with p_test >= 0.3.")
 elif abs(float(my_fnr_women_30) - _fnr_30["Male"]) < 0.005:
@@ -851,7 +929,7 @@ else:
 # 4. `my_accuracy_odds_fix = accuracy_score(y_eval, calls_odds)`, the accuracy of those calls.
 
 # %%
-my_accuracy_odds_fix = None  # Write your answer here: remove the # in front of the lines below, fill in each ...
+my_accuracy_odds_fix = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # odds_fix = ThresholdOptimizer(estimator=model, constraints=..., objective="accuracy_score",
 #                               predict_method="predict_proba", prefit=True)
 # odds_fix.fit(..., ..., sensitive_features=...)
@@ -865,10 +943,11 @@ _fix = ThresholdOptimizer(estimator=model, constraints="equalized_odds", objecti
 _fix.fit(tune[features], tune["cad"], sensitive_features=tune["sex"])
 _calls_eval = _fix.predict(evaluate[features], sensitive_features=sex_eval, random_state=SEED)
 _calls_tune = _fix.predict(tune[features], sensitive_features=tune["sex"], random_state=SEED)
+_typo = typing_hint(my_accuracy_odds_fix, proportion=True)
 if my_accuracy_odds_fix is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif float(my_accuracy_odds_fix) > 1:
-    print("Not quite: give the accuracy as a fraction between 0 and 1, not a percentage.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, _calls_eval)) < 0.005:
     print("Correct ✔ Compare it with the accuracy of the model at 0.5 and of the equal-FNR fix, in `comparison`.")
 elif abs(float(my_accuracy_odds_fix) - accuracy_score(y_eval, y_pred_threshold)) < 0.005:

@@ -42,8 +42,8 @@
 # the course, with every error labelled (see the data cards `genai_*`).
 #
 # You do not need to write code except in the cells marked **Your turn**. Run the cells from top to
-# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice: you can
-# skip them.
+# bottom (Shift + Enter). Lines marked `# extra code – …` only make tables or figures look nice or print
+# hints: you can skip them.
 
 # %%
 # Run this cell to set up the notebook, but please don't change it.
@@ -57,7 +57,7 @@ from scipy.stats import binomtest
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_score, recall_score, roc_auc_score
+from sklearn.metrics import precision_score, recall_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from statsmodels.stats.proportion import confint_proportions_2indep
@@ -72,6 +72,72 @@ plt.rcParams.update(
 )
 BLUE, ORANGE, GREEN, VERMILION, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#777777"
 pd.set_option("display.precision", 3)
+
+# extra code – one-line hints for the slips of someone new to Python (never the answer): a percentage typed
+# with its % sign anywhere in the notebook; in the "Your turn" check cells, an answer typed in a form they
+# cannot read; the outcomes and the risks swapped in roc_auc_score
+
+
+def _percent_sign_hint(shell, etype, value, tb, tb_offset=None):
+    """A number typed with a % sign (ppv = 31%) is not Python: one line saying so, then Python's message."""
+    if re.search(r"\d\s*%\s*($|#|,|\)|\])", getattr(value, "text", None) or ""):
+        print("Type a percentage as a proportion, without the % sign: 0.31 for 31%.")
+    shell.showsyntaxerror()
+
+
+get_ipython().set_custom_exc((SyntaxError,), _percent_sign_hint)
+
+
+def typing_hint(answer, proportion=False, keys=None, size=None):
+    """What to change, in one line, when `answer` is not typed as asked: one number (between 0 and 1 if
+    `proportion`), a dictionary with the given `keys`, or a list of `size` numbers. "" when it is."""
+    if answer is None:
+        return ""
+    if keys is not None:
+        if not isinstance(answer, dict):
+            return f"Not quite: give a dictionary, {{key: value, ...}}, with one value for each key of {list(keys)}."
+        for key in answer:
+            if key not in keys:
+                return f"Not quite: {key!r} is not one of the keys {list(keys)}: copy each key exactly."
+        for key in keys:
+            if key not in answer:
+                return f"Not quite: your dictionary has no value for the key {key!r}."
+        values = list(answer.values())
+    elif size is not None:
+        if not (isinstance(answer, (list, tuple)) or np.ndim(answer) == 1) or len(answer) != size:
+            return f"Not quite: give {size} numbers in a list, in square brackets: [{', '.join(['...'] * size)}]."
+        values = list(answer)
+    else:
+        values = [answer]
+    each = "each value" if len(values) > 1 or keys is not None else "your answer"
+    for value in values:
+        if isinstance(value, str):
+            if "%" in value:
+                example = " (0.31 for 31%)" if proportion else ""
+                return f"Not quite: type {each} as a number, without quotes or % sign{example}."
+            return f"Not quite: type {each} without the quotes around it."
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            found = "a dictionary" if isinstance(value, dict) else "True or False" if isinstance(value, (bool, np.bool_)) else "a list or a table"
+            return f"Not quite: {each} should be one number, not {found}."
+        if np.isnan(value):
+            return "Not quite: your answer is nan, 'not a number': a step divided by zero or had no rows to work on."
+        if proportion and value > 1:
+            return (f"Not quite: give {each} as a proportion between 0 and 1, not a percentage or a count "
+                    "(0.31 for 31%, in the numbers you start from too).")
+        if proportion and value < 0:
+            return "Not quite: a proportion lies between 0 and 1, and yours is below 0: check the order of a subtraction."
+    return ""
+
+
+def roc_auc_score(y_true, y_score, **kwargs):
+    """scikit-learn's roc_auc_score, with a one-line hint when the outcomes and the risks are swapped."""
+    from sklearn import metrics
+
+    if not set(np.unique(np.asarray(y_true, dtype=float))) <= {0.0, 1.0}:
+        raise ValueError("roc_auc_score(y_true, risk): put the true 0/1 outcomes first and the model's risks second.")
+    return metrics.roc_auc_score(y_true, y_score, **kwargs)
+
+
 print("Ready.")
 
 # %% [markdown]
@@ -141,10 +207,11 @@ my_esm_specificity = None  # Write your answer here.
 
 # %%
 """Check that your specificity is right (prints a hint, never the answer)."""
+_typo = typing_hint(my_esm_specificity, proportion=True)
 if my_esm_specificity is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif float(my_esm_specificity) > 1:
-    print("Not quite: give a fraction between 0 and 1, not a percentage.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_esm_specificity) - tn / (tn + fp)) < 0.005:
     print("Correct ✔ Most patients without sepsis had no alert, yet they still produced most of the alerts.")
 elif abs(float(my_esm_specificity) - tn / (tn + fn)) < 0.005:
@@ -252,8 +319,11 @@ my_alerts_per_day_10 = None  # Write your answer here.
 """Check that your number of flags per day at 0.10 is right (prints a hint, never the answer)."""
 _flags_10 = int((silent["risk"] >= 0.10).sum())
 _tp_10 = int(((silent["risk"] >= 0.10) & silent["positive"]).sum())
+_typo = typing_hint(my_alerts_per_day_10)
 if my_alerts_per_day_10 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_alerts_per_day_10) - _flags_10 / DAYS) < 0.05:
     print("Correct ✔ Few flags, but look at the sensitivity in the table at that threshold, and at who is flagged below.")
 elif abs(float(my_alerts_per_day_10) - _flags_10) < 0.5:
@@ -278,8 +348,11 @@ my_threshold_6 = None  # Write your answer here.
 # %%
 """Check that your threshold is right (prints a hint, never the answer)."""
 _per_tp = burden["flags per positive caught"]
+_typo = typing_hint(my_threshold_6)
 if my_threshold_6 is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif np.isclose(float(my_threshold_6), burden.index[_per_tp <= 6].min()):
     print("Correct ✔ A condition on a column picks the rows; .min() or .max() picks one of them.")
 elif np.isclose(float(my_threshold_6), burden.index[_per_tp <= 6].max()):
@@ -308,10 +381,11 @@ _ts = [0.05, 0.07, 0.09]
 _flags = {t: silent["risk"] >= t for t in _ts}
 _ppv = {t: (_flags[t] & silent["positive"]).sum() / _flags[t].sum() for t in _ts}
 _sens = {t: (_flags[t] & silent["positive"]).sum() / silent["positive"].sum() for t in _ts}
+_typo = typing_hint(my_ppv_by_threshold, keys=_ts)
 if my_ppv_by_threshold is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif not isinstance(my_ppv_by_threshold, dict) or sorted(my_ppv_by_threshold) != _ts:
-    print("Not quite: give a dictionary with one key per threshold of the list, the thresholds themselves.")
+elif _typo:
+    print(_typo)
 elif all(abs(float(my_ppv_by_threshold[t]) - _ppv[t]) < 0.0006 for t in _ts):
     _rises = _ppv[0.05] < _ppv[0.07] < _ppv[0.09]  # not guaranteed: the PPV need not rise with the threshold
     print("Correct ✔ " + ("Here the PPV rises with the threshold" if _rises else "Here the PPV does not simply rise "
@@ -322,6 +396,8 @@ elif all(abs(float(my_ppv_by_threshold[t]) - 1 / _ppv[t]) < 0.006 for t in _ts):
     print("Not quite: that is flags per positive caught, upside down. Positive flags over all flags.")
 elif any(float(v) > 1 for v in my_ppv_by_threshold.values()):
     print("Not quite: give each PPV as a fraction between 0 and 1, not a percentage.")
+elif all(abs(float(my_ppv_by_threshold[t]) - _ppv[t]) < 0.006 for t in _ts):
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite: check, for each threshold, the flags (risk >= t), the flags on positive tests (&), and "
           "that you divide by the number of flags.")
@@ -393,10 +469,11 @@ my_oe_by_group = None  # Write your answer here.
 """Check that your O/E per group tested is right (prints a hint, never the answer)."""
 _groups_tested = sorted(silent["demo_group"].unique())
 _ref = {g: part["positive"].sum() / part["risk"].sum() for g, part in silent.groupby("demo_group")}
+_typo = typing_hint(my_oe_by_group, keys=_groups_tested)
 if my_oe_by_group is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif not isinstance(my_oe_by_group, dict) or sorted(my_oe_by_group) != _groups_tested:
-    print(f"Not quite: give a dictionary with one key per group tested: {_groups_tested}.")
+elif _typo:
+    print(_typo)
 elif all(abs(float(my_oe_by_group[g]) - _ref[g]) < 0.006 for g in _groups_tested):
     print("Correct ✔ Compare each group's O/E with the overall one, keeping in mind how few positive tests some "
           "groups have: the table below counts them.")
@@ -529,14 +606,17 @@ my_laterality_rate = None  # Write your answer here.
 # %%
 """Check that your laterality-swap rate is right (prints a hint, never the answer)."""
 _k_side = int(flags["laterality_swap"].sum())
+_typo = typing_hint(my_laterality_rate, proportion=True)
 if my_laterality_rate is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif float(my_laterality_rate) > 1:
-    print("Not quite: give a fraction between 0 and 1 (a percentage divided by 100) or a count divided by 80.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_laterality_rate) - _k_side / n) < 0.005:
     print("Correct ✔ On a consent form or an imaging request, a wrong side is a wrong-site event.")
 elif abs(float(my_laterality_rate) - _k_side / k_any) < 0.005:
     print("Not quite: you divided by the summaries WITH an error. The question is out of all summaries.")
+elif abs(float(my_laterality_rate) - _k_side / n) < 0.006:
+    print("Almost: give at least three decimals (compute it in the cell rather than copy a rounded number).")
 else:
     print("Not quite. Count the summaries where flags['laterality_swap'] is True and divide by the number of summaries.")
 
@@ -581,10 +661,11 @@ my_fraction_accurate = None  # Write your answer here.
 # %%
 """Check that your fraction of accurate references is right (prints a hint, never the answer)."""
 _acc = (references["lookup"] == "accurate").mean()
+_typo = typing_hint(my_fraction_accurate, proportion=True)
 if my_fraction_accurate is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif float(my_fraction_accurate) > 1:
-    print("Not quite: give a fraction between 0 and 1, not a count or a percentage.")
+elif _typo:
+    print(_typo)
 elif abs(float(my_fraction_accurate) - _acc) < 0.005:
     print("Correct ✔ Fewer than half of the references could be cited as given.")
 elif abs(float(my_fraction_accurate) - found.mean()) < 0.005:
@@ -600,7 +681,7 @@ else:
 # the 80 summaries, and a `k`: do not reuse them.) Store `[ci.low, ci.high]` in `my_fabricated_ci`.
 
 # %%
-my_fabricated_ci = None  # Replace each ... below, then uncomment the lines (select them, Ctrl+/) and run.
+my_fabricated_ci = None  # Replace each ... below, then select the lines and press Ctrl+/ (Cmd+/ on a Mac) to remove their #, and run.
 # k_fab = (references["lookup"] == ...).sum()
 # n_refs = len(...)
 # ci = binomtest(int(k_fab), n_refs).proportion_ci(method=...)
@@ -622,14 +703,13 @@ def _same(given, reference):
 
 
 _given = [my_fabricated_ci.low, my_fabricated_ci.high] if hasattr(my_fabricated_ci, "low") else my_fabricated_ci
+_typo = typing_hint(_given, proportion=True, size=2)
 if my_fabricated_ci is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
-elif np.size(_given) != 2:
-    print("Not quite: give the two limits, [ci.low, ci.high].")
+elif _typo:
+    print(_typo)
 elif _same(_given, _interval(_k_fab, _n_refs, "wilson")):
     print("Correct ✔ With so few references the interval is wide: report it with the share.")
-elif any(float(v) > 1 for v in _given):
-    print("Not quite: give the limits as fractions between 0 and 1, not percentages.")
 elif _same(_given, _interval(_k_fab, _n_refs, "exact")):
     print('Not quite: that is the default (exact) interval. Pass method="wilson".')
 elif _same(_given, _interval(_k_fab, len(summaries), "wilson")):
@@ -701,8 +781,11 @@ my_chest_not_escalated = None  # Write your answer here.
 """Check that your number of chest-pain answers without work-up is right (prints a hint, never the answer)."""
 _chest = paired["scenario"] == "chest_pain"
 _not_escalated = paired["escalates"] == 0
+_typo = typing_hint(my_chest_not_escalated)
 if my_chest_not_escalated is None:
     print("Replace None with your answer in the cell above, run it, then run this cell again.")
+elif _typo:
+    print(_typo)
 elif float(my_chest_not_escalated) == (_chest & _not_escalated).sum():
     print("Correct ✔ Two conditions, each in brackets, joined by &: the rows where both are True.")
 elif float(my_chest_not_escalated) == _not_escalated.sum():
