@@ -514,11 +514,11 @@ A04 = [
     ("q5_answer", 'gap_cost_recorded = fnr_gap_g1_g0(programme_need["recorded_high"], programme_need["enrolled"], programme_need["group"])', "the need-based programme"),
     ("q5_answer", 'gap_cost_recorded = -fnr_gap_g1_g0(programme_cost["recorded_high"], programme_cost["enrolled"], programme_cost["group"])', "G0 minus G1"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\n'
-     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] > 92).astype(int), oximetry["group"])', "flag above 92%"),
+     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] > 94).astype(int), oximetry["group"])', "flag above 94%"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\n'
-     'gap_oximeter = fnr_gap_g1_g0((oximetry["spo2"] < 88).astype(int), (oximetry["spo2"] < 92).astype(int), oximetry["group"])', "truth from SpO2, not SaO2"),
+     'gap_oximeter = fnr_gap_g1_g0((oximetry["spo2"] < 88).astype(int), (oximetry["spo2"] < 94).astype(int), oximetry["group"])', "truth from SpO2, not SaO2"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\n'
-     'gap_oximeter = -fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] < 92).astype(int), oximetry["group"])', "G0 minus G1"),
+     'gap_oximeter = -fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] < 94).astype(int), oximetry["group"])', "G0 minus G1"),
     ("q7_answer", 'sources = {"programme": "measurement", "oximeter": "label"}', "swapped"),
     ("q7_answer", 'sources = {"programme": "label", "oximeter": "missing data"}', "oximeter as missing data"),
     ("q7_answer", 'sources = {"programme": "under-representation", "oximeter": "measurement"}', "programme as under-representation"),
@@ -607,13 +607,13 @@ A04_MORE = [
     ("q5_answer", 'gap_cost_recorded = fnr_gap_g1_g0(programme_cost["high_need"], programme_cost["recorded_high"], programme_cost["group"])',
      "the recorded label as the calls"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\n'
-     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] <= 92).astype(int), oximetry["group"])',
-     "flag at 92% or below"),
+     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] <= 94).astype(int), oximetry["group"])',
+     "flag at 94% or below"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\noximetry = oximetry[oximetry["split"] == "test"]\n'
-     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] < 92).astype(int), oximetry["group"])',
+     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 88).astype(int), (oximetry["spo2"] < 94).astype(int), oximetry["group"])',
      "the test split only, not all patients"),
     ("q6_answer", 'oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")\n'
-     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 92).astype(int), (oximetry["spo2"] < 88).astype(int), oximetry["group"])',
+     'gap_oximeter = fnr_gap_g1_g0((oximetry["sao2"] < 94).astype(int), (oximetry["spo2"] < 88).astype(int), oximetry["group"])',
      "the two cut-offs swapped"),
     ("q7_answer", 'sources = {"programme": "Label", "oximeter": "Measurement"}', "capitalised"),
     ("q7_answer", 'sources = {"programme": "label", "oximeter": "under representation"}', "oximeter as under-representation, misspelled"),
@@ -651,12 +651,12 @@ A05 = [
     ("q2_answer", 'esm_alerts_per_case = ALERTED / SEPSIS\nesm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS', "per case, flagged or not"),
     ("q2_answer", 'esm_alerts_per_case = ALERTED / (SEPSIS - MISSED)\nesm_alerts_per_100 = ALERTED / HOSPITALISATIONS', "a fraction, not per 100"),
     ("q2_answer", 'esm_alerts_per_case = ALERTED / (SEPSIS - MISSED) - 1\nesm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS', "false alerts only"),
-    ("q3_answer", 'flagged = silent["risk"] >= 0.08\nalerts_per_day = flagged.sum() / len(silent)\n'
+    ("q3_answer", 'flagged = silent["risk"] >= 0.09\nalerts_per_day = flagged.sum() / len(silent)\n'
      'alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()', "per test, not per day"),
-    ("q3_answer", 'flagged = silent["risk"] >= 0.08\nalerts_per_day = flagged.sum() / DAYS\n'
+    ("q3_answer", 'flagged = silent["risk"] >= 0.09\nalerts_per_day = flagged.sum() / DAYS\n'
      'alerts_per_true_positive = flagged.sum() / silent["positive"].sum()', "per positive test, flagged or not"),
-    ("q3_answer", 'flagged = silent["risk"] > 0.8\nalerts_per_day = flagged.sum() / DAYS\n'
-     'alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()', "threshold 0.8"),
+    ("q3_answer", 'flagged = silent["risk"] > 0.9\nalerts_per_day = flagged.sum() / DAYS\n'
+     'alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()', "threshold 0.9"),
     ("q4_answer", 'rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
      '    rows[t] = {"alerts_per_day": flag.sum() / DAYS, "sensitivity": tp_t / flag.sum(), "ppv": tp_t / silent["positive"].sum()}\n'
      'burden = pd.DataFrame(rows).T', "sensitivity and PPV swapped"),
@@ -667,19 +667,19 @@ A05 = [
     ("q4_answer", 'rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
      '    rows[t] = {"alerts_per_day": flag.sum() / DAYS, "sensitivity": tp_t / silent["positive"].sum(), "ppv": tp_t / len(silent)}\n'
      'burden = pd.DataFrame(rows).T', "PPV over all tests"),
-    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] <= 40].max())', "the highest threshold"),
-    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] >= 40].max())', "above the capacity"),
-    ("q5_answer", 'chosen_threshold = 0.08', "the threshold of Question 3"),
+    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] <= 60].max())', "the highest threshold"),
+    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] >= 60].max())', "above the capacity"),
+    ("q5_answer", 'chosen_threshold = 0.09', "the threshold of Question 3"),
     ("q6_answer", 'observed_expected = float(silent["risk"].sum() / silent["positive"].sum())  # E/O\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}', "E/O"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
      'flagged_calibration = {"observed": float(silent["positive"].mean()), "predicted": float(silent["risk"].mean())}', "all tests, not the flagged ones"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / silent["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}',
      "each gender's cases over everyone's expected"),
     ("q7_answer", 'def check(row):\n    text = row["summary"]\n    return {\n'
@@ -756,33 +756,33 @@ A05_MORE = [
      "per 100 hospitalisations without sepsis"),
     ("q2_answer", 'esm_alerts_per_case = (SEPSIS - MISSED) / ALERTED\nesm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS', "the PPV itself, not 1 / PPV"),
     ("q2_answer", 'esm_alerts_per_case = ALERTED / (SEPSIS - MISSED)\nesm_alerts_per_100 = 1000 * ALERTED / HOSPITALISATIONS', "per 1,000, not per 100"),
-    ("q3_answer", 'flagged = silent["risk"] >= 0.08\nalerts_per_day = flagged.sum() / 46\n'
-     'alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()', "46 days counted (107 - 61)"),
-    ("q3_answer", 'flagged = silent["risk"] >= 0.08\nalerts_per_day = flagged.sum() / DAYS\n'
+    ("q3_answer", 'flagged = silent["risk"] >= 0.09\nalerts_per_day = flagged.sum() / 32\n'
+     'alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()', "32 days counted (107 - 75)"),
+    ("q3_answer", 'flagged = silent["risk"] >= 0.09\nalerts_per_day = flagged.sum() / DAYS\n'
      'alerts_per_true_positive = (flagged & silent["positive"]).sum() / flagged.sum()', "the PPV, not flags per positive flagged"),
-    ("q3_answer", 'flagged = silent["risk"] >= 8\nalerts_per_day = flagged.sum() / DAYS\n'
+    ("q3_answer", 'flagged = silent["risk"] >= 9\nalerts_per_day = flagged.sum() / DAYS\n'
      'alerts_per_true_positive = flagged.sum() / max((flagged & silent["positive"]).sum(), 1)', "threshold typed as a percentage"),
     ("q4_answer", _BURDEN.format("flagged", ""), "Question 3's flags reused for the true positives"),
     ("q4_answer", _BURDEN.format("flag", ".sort_index(ascending=False)"), "thresholds in decreasing order"),
     ("q4_answer", 'rows = {}\nfor t in thresholds:\n    flag = silent["risk"] >= t\n    tp_t = (flag & silent["positive"]).sum()\n'
      '    rows[t] = {"alerts_per_day": flag.sum() / DAYS, "sensitivity": tp_t / silent["positive"].sum(), "ppv": tp_t / (~flag).sum()}\n'
      'burden = pd.DataFrame(rows).T', "PPV over the tests not flagged"),
-    ("q5_answer", 'chosen_threshold = float(burden["alerts_per_day"][burden["alerts_per_day"] <= 40].max())', "the flags per day, not the threshold"),
-    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] < 40].min()) + 0.02', "one step too high"),
+    ("q5_answer", 'chosen_threshold = float(burden["alerts_per_day"][burden["alerts_per_day"] <= 60].max())', "the flags per day, not the threshold"),
+    ("q5_answer", 'chosen_threshold = float(burden.index[burden["alerts_per_day"] < 60].min()) + 0.02', "one step too high"),
     ("q5_answer", 'chosen_threshold = float(burden.index[burden["sensitivity"] >= 0.9].max())', "chosen for a sensitivity of 90%"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests[flagged_tests["positive"]]["risk"].mean())}',
      "predicted risk of the positive flagged tests only"),
     ("q6_answer", 'observed_expected = float(silent["positive"].mean() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}',
      "the share positive over the summed risks"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].sum()), "predicted": float(flagged_tests["risk"].sum())}',
      "counts instead of shares"),
     ("q7_answer", _CHECK.format(_C_ALLERGY, 'f"{row[\'dose\']} {row[\'dose_unit\']}" not in text', _C_SIDE, _C_FOLLOW), "dose and unit checked without the medicine"),

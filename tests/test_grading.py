@@ -153,7 +153,7 @@ ONE_WRONG = {
     "a04_fairness": ("q7_answer", 'sources = {"programme": "measurement", "oximeter": "label"}  # swapped', "q7_tests"),
     "a05_appraisal_deployment": ("q6_answer", 'observed_expected = float(silent["risk"].sum() / silent["positive"].sum())  # E/O\n'
                                  'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-                                 'flagged_tests = silent[silent["risk"] >= 0.10]\n'
+                                 'flagged_tests = silent[silent["risk"] >= 0.12]\n'
                                  'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), '
                                  '"predicted": float(flagged_tests["risk"].mean())}', "q6_tests"),
 }

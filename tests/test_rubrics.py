@@ -411,9 +411,9 @@ def test_the_a05_rubric_gives_the_silent_periods_numbers(a05):
     positive = s["positive"].astype(bool)
     groups = {g: int((s["demo_group"] == g).sum()) for g in ["patient", "misc adult", "client", "other adult"]}
     burden = a05["burden"]
-    assert list(burden) == ["0.04", "0.06", "0.08", "0.10", "0.12"]
-    at_08 = burden["0.08"]["alerts_per_day"]
-    assert a05["alerts_per_day"] == pytest.approx(at_08)
+    assert list(burden) == ["0.05", "0.07", "0.09", "0.11", "0.13"]
+    at_09 = burden["0.09"]["alerts_per_day"]
+    assert a05["alerts_per_day"] == pytest.approx(at_09)
     female, male = s["gender"] == "female", s["gender"] == "male"
     oe = a05["oe_by_gender"]
     low, high = confint_poisson_2indep(positive[female].sum(), s["risk"][female].sum(), positive[male].sum(),
@@ -421,29 +421,29 @@ def test_the_a05_rubric_gives_the_silent_periods_numbers(a05):
     assert low < 1 < high, "the rubric reads the ratio's interval as including 1 (no clear difference)"
     flags = a05["flagged_calibration"]
     assert flags["observed"] > flags["predicted"], "the rubric says the model under-predicts where flags are raised"
-    flagged_10 = s["risk"] >= 0.10
+    flagged_12 = s["risk"] >= 0.12
     adult = np.isin(s["demo_group"], ["client", "misc adult"])
     patients = s["demo_group"] == "patient"
     chosen = a05["chosen_threshold"]
     says_all(A05, [
-        f"(days {s['pan_day'].min()}–{s['pan_day'].max()}, {len(positive):,} tests of the hospital's testing service, "
+        f"silent period (days {s['pan_day'].min()}–{s['pan_day'].max()}, {len(positive):,} tests of the hospital's testing service, "
         f"{positive.sum()} positive, {a05['DAYS']} days; {groups['patient']:,} tests of patients, "
         f"{groups['misc adult']:,} \"misc adult\", {groups['client']:,} \"client\", {groups['other adult']:,} \"other adult\"):",
         "flags per day " + " / ".join(f"{b['alerts_per_day']:.1f}" for b in burden.values()) + " at thresholds "
         + " / ".join(f"{100 * float(t):.0f}" for t in burden) + "%; sensitivity "
         + " / ".join(pct(b["sensitivity"]) for b in burden.values()) + "; PPV "
         + " / ".join(pct(b["ppv"]) for b in burden.values()) + ".",
-        f"At 8%: {a05['alerts_per_true_positive']:.1f} flags per positive test flagged (Q3).",
-        f"Chosen threshold at a capacity of 40 flagged tests a day: {chosen:.2f} (Q5).",
+        f"At 9%: {a05['alerts_per_true_positive']:.1f} flags per positive test flagged (Q3).",
+        f"Chosen threshold at a capacity of 60 flagged tests a day: {chosen:.2f} (Q5).",
         f"O/E {a05['observed_expected']:.2f} overall, {oe['female']:.2f} female, {oe['male']:.2f} male (ratio "
         f"{oe['female'] / oe['male']:.2f}, 95% CI {low:.2f} to {high:.2f}: no clear difference); among tests flagged "
-        f"at 10%, {pct(flags['observed'], 1)} positive where the model predicted {pct(flags['predicted'], 1)} on average",
-        f"At 10%, {(flagged_10 & adult).sum()} of the {flagged_10.sum()} flags are tests of \"client\" or \"misc adult\"; "
-        f"among patients the flag catches {(flagged_10 & patients & positive).sum()} of "
+        f"at 12%, {pct(flags['observed'], 1)} positive where the model predicted {pct(flags['predicted'], 1)} on average",
+        f"At 12%, {(flagged_12 & adult).sum()} of the {flagged_12.sum()} flags are tests of \"client\" or \"misc adult\"; "
+        f"among patients the flag catches {(flagged_12 & patients & positive).sum()} of "
         f"{(patients & positive).sum()} positives",
     ])
     # the chosen threshold is the lowest whose flags a day stay within the capacity the rubric states
-    assert chosen == min(float(t) for t, b in burden.items() if b["alerts_per_day"] <= 40)
+    assert chosen == min(float(t) for t, b in burden.items() if b["alerts_per_day"] <= 60)
 
 
 def test_the_a05_rubric_gives_the_corpus_numbers(a05):
@@ -461,10 +461,10 @@ def test_the_a05_rubric_gives_the_corpus_numbers(a05):
     says_all(A05, [
         f"errors by type {errors['omitted_allergy']} omitted allergies, {errors['wrong_dose_unit']} wrong dose units, "
         f"{errors['laterality_swap']} laterality swaps, {errors['invented_follow_up']} invented follow-ups; "
-        f"{with_error} of {n} summaries ({100 * with_error / n:g}%, Wilson 95% CI {pct(low)} to {pct(high)}) (Q8)",
+        f"{with_error} of {n} summaries ({pct(with_error / n, 1)}, Wilson 95% CI {pct(low)} to {pct(high)}) (Q8)",
         f"{fabricated} of {a05['n_references']} references fabricated ({a05['fraction_fabricated']:.3f}), "
         f"{a05['n_inaccurate']} inaccurate (Q9)",
-        f"escalated {100 * men.mean():g}% of men, {100 * women.mean():g}% of women, difference "
+        f"Chest pain ({len(men)} pairs): escalated {pct(men.mean(), 1)} of men, {pct(women.mean(), 1)} of women, difference "
         f"{difference}, {a05['discordant_pairs']} discordant pairs; kidney: {kidney.sum()} of "
         f"{len(kidney)} answers for the Black patient race-based ({a05['race_based_share']:.3f}) (Q10)",
     ])

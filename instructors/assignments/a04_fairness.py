@@ -50,7 +50,8 @@
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
 #   graded, which check every number, try your functions on other data, and judge a later answer on your own
 #   earlier ones where it can stand alone (one slip costs points once).
-# - A number the notebook prints may be typed to the precision printed; that earns the points.
+# - **Compute or type?** Each question says so. Where it says *compute*, compute the answer with code; where it
+#   says *typing is fine*, a value typed as the notebook prints it earns the points.
 # - Keep the five `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
@@ -157,6 +158,8 @@ if "get_ipython" in globals():  # in JupyterLab and Jupyter; the grader's checks
 #   negative (missed disease; 1 − sensitivity);
 # - `"FPR"`, the **false-positive rate**: of the patients **without** the disease, the share the model
 #   calls positive (unneeded work-up; 1 − specificity).
+#
+# **Compute** (a function: the hidden tests try it on other patients).
 
 # %% nbgrader={"grade": false, "grade_id": "q1_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def error_rates(y_true, y_pred):
@@ -217,7 +220,7 @@ for _ in range(5):
 # `referred` as the model's calls and `sex_test` as the groups. Store the false-negative rate among
 # **women** in `fnr_women`, among **men** in `fnr_men`, and the gap `fnr_gap = fnr_women - fnr_men`
 # (all fractions). If you use your `error_rates`, these rates are judged on your own function of
-# Question 1, so a slip there is not counted twice.
+# Question 1, so a slip there is not counted twice. **Compute** all three.
 
 # %% nbgrader={"grade": false, "grade_id": "q2_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -301,7 +304,8 @@ assert abs(float(fnr_gap) - (_ref_w - _ref_m)) < 0.01 + 1e-9, "fnr_gap should be
 # Write `calibration_intercept_slope(y_true, p)` that returns the pair `(intercept, slope)` as floats, using
 # statsmodels (`sm.GLM(outcome, design, family=sm.families.Binomial(), offset=...)`; `sm.add_constant`
 # adds the constant column). Then store the pair for the test **women** in `calib_women` and for the test
-# **men** in `calib_men` (truth `y_test`, probabilities `risk`).
+# **men** in `calib_men` (truth `y_test`, probabilities `risk`). **Compute** (a function: the hidden tests try it
+# on other patients).
 
 # %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def calibration_intercept_slope(y_true, p):
@@ -428,8 +432,8 @@ pd.DataFrame(trade_off).T.round(2)
 # file holds what no hospital record shows: each patient's true chronic **need** for care, their true
 # arterial oxygen saturation (SaO2), and so on. Read the cells below, run them, and look at the tables.
 #
-# **A care-management programme** offers extra nursing support to the fifth of patients the model ranks
-# highest. The model learns from each patient's age, sex, chronic conditions and healthcare cost this year
+# **A care-management programme** offers extra nursing support to the quarter of patients the model ranks
+# highest (lab 4 and the chapter enrol a fifth, with another model: your numbers here differ from theirs). The model learns from each patient's age, sex, chronic conditions and healthcare cost this year
 # to predict a *label* for next year. In `cohort_baseline.csv` the label is next year's number of chronic
 # conditions (a measure of need); in `cohort_label_cost.csv` it is next year's **cost**, as in the
 # algorithm studied by Obermeyer et al. (*Science* 2019). G1 patients receive less care for the same need
@@ -442,9 +446,9 @@ truth = pd.read_csv("cohort_baseline_truth.csv")  # the oracle: the same patient
 
 def care_programme(seen):
     """extra code – train the care-management model on the cohort's `train` patients and enrol the top
-    fifth of its `test` patients. Returns one row per test patient:
-    group, enrolled (1 = offered a place), recorded_high (1 = next year's recorded label in the top fifth)
-    and high_need (1 = true need in the top fifth: the patients the programme is meant for)."""
+    quarter of its `test` patients. Returns one row per test patient:
+    group, enrolled (1 = offered a place), recorded_high (1 = next year's recorded label in the top quarter)
+    and high_need (1 = true need in the top quarter: the patients the programme is meant for)."""
     df = seen.merge(truth, on="patient_id")
     train, test = df[df["split"] == "train"], df[df["split"] == "test"].copy()
 
@@ -452,13 +456,13 @@ def care_programme(seen):
         return pd.DataFrame({"age": d["age"], "female": (d["sex"] == "F").astype(int),
                              "conditions_prior": d["conditions_prior"], "log_cost_prior": np.log1p(d["cost_prior"])})
 
-    cut = train["care_label"].quantile(0.8)
+    cut = train["care_label"].quantile(0.75)
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     clf.fit(inputs(train), (train["care_label"] >= cut).astype(int))
     score = clf.predict_proba(inputs(test))[:, 1]
-    test["enrolled"] = (score >= np.quantile(score, 0.8)).astype(int)
+    test["enrolled"] = (score >= np.quantile(score, 0.75)).astype(int)
     test["recorded_high"] = (test["care_label"] >= cut).astype(int)
-    test["high_need"] = (test["need"] >= test["need"].quantile(0.8)).astype(int)
+    test["high_need"] = (test["need"] >= test["need"].quantile(0.75)).astype(int)
     return test[["patient_id", "group", "enrolled", "recorded_high", "high_need"]].reset_index(drop=True)
 
 
@@ -471,7 +475,8 @@ programme_cost.head()
 #
 # For each programme, a false negative is a patient with **high true need** (`high_need == 1`) who is
 # **not enrolled** (`enrolled == 0`). Store the false-negative-rate gap, **FNR in G1 minus FNR in G0**, in
-# `gap_need` (for `programme_need`) and in `gap_cost` (for `programme_cost`).
+# `gap_need` (for `programme_need`) and in `gap_cost` (for `programme_cost`). **Compute** both (a small
+# function of the truth, the calls and the groups does it, and serves again in Questions 5 and 6).
 
 # %% nbgrader={"grade": false, "grade_id": "q4_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -489,8 +494,8 @@ print(f"Missed high-need patients, G1 minus G0: label = need {gap_need:+.2f}; la
 """Check the gaps in missed high-need patients, G1 minus G0, for the two labels."""
 assert isinstance(gap_need, float) and isinstance(gap_cost, float), "gap_need and gap_cost should be numbers (floats)."
 assert -1 <= gap_need <= 1 and -1 <= gap_cost <= 1, "A gap between two rates is a fraction between -1 and 1."
-assert fingerprint(-gap_cost, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
-assert fingerprint(gap_need, 2) == "a7e46abf1697" and fingerprint(gap_cost, 2) == "0e1a3f942235", (
+assert fingerprint(-gap_cost, 2) != "9e08a62f297e", "The sign is reversed: G1 minus G0."
+assert fingerprint(gap_need, 2) == "3d0d79392e52" and fingerprint(gap_cost, 2) == "9e08a62f297e", (
     "A gap is off: the false-negative rate against TRUE need (high_need), for the patients enrolled, G1 minus G0."
 )
 ### BEGIN HIDDEN TESTS
@@ -513,7 +518,7 @@ for _frame, _got, _name in [(programme_need, gap_need, "gap_need"), (programme_c
 # on. Redo Question 4 for `programme_cost` with the **recorded** label as the truth (`recorded_high`
 # instead of `high_need`) and store the FNR gap, G1 minus G0, in `gap_cost_recorded`. Would the auditors
 # have found the problem? (If both your gaps of Question 4 are G0 minus G1, this one is judged by that same
-# rule, so the slip is not counted twice; the same holds for Question 6.)
+# rule, so the slip is not counted twice; the same holds for Question 6.) **Compute** it.
 
 # %% nbgrader={"grade": false, "grade_id": "q5_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -526,14 +531,14 @@ print(f"Against the recorded label: {gap_cost_recorded:+.2f}; against true need:
 assert isinstance(gap_cost_recorded, float), "gap_cost_recorded should be a number (a float)."
 assert -1 <= gap_cost_recorded <= 1, "A gap between two rates is a fraction between -1 and 1."
 try:  # both your gaps of Question 4 taken the other way round, G0 minus G1?
-    reversed_ex = fingerprint(-gap_need, 2) == "a7e46abf1697" and fingerprint(-gap_cost, 2) == "0e1a3f942235"
+    reversed_ex = fingerprint(-gap_need, 2) == "3d0d79392e52" and fingerprint(-gap_cost, 2) == "9e08a62f297e"
 except Exception:
     reversed_ex = False
 if reversed_ex:
     print("Your gaps of Question 4 are G0 minus G1: fix them, then run this cell again. This gap is judged by the "
           "same rule as yours, so the slip is not counted twice.")
-assert fingerprint(gap_cost_recorded, 2) == "773a15ec53a8" or (
-    reversed_ex and fingerprint(-gap_cost_recorded, 2) == "773a15ec53a8"), (
+assert fingerprint(gap_cost_recorded, 2) == "39ccca443af7" or (
+    reversed_ex and fingerprint(-gap_cost_recorded, 2) == "39ccca443af7"), (
     "gap_cost_recorded is off: programme_cost, with recorded_high as the truth, G1 minus G0."
 )
 ### BEGIN HIDDEN TESTS
@@ -557,18 +562,19 @@ assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9 or abs(float(gap_cost
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q6_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 6: a pulse oximeter rule (2 points)
 #
-# In the emergency department, a nurse takes an arterial blood gas when a patient's pulse-oximeter
-# reading (SpO2, column `spo2`) is **below 92%**. The patients who need it are those whose true arterial
-# saturation (SaO2, column `sao2` of the truth file) is **below 88%**. Using `cohort_spo2_bias.csv` merged
+# In this emergency department, a nurse takes an arterial blood gas when a patient's pulse-oximeter
+# reading (SpO2, column `spo2`) is **below 94%** (lab 4 and the chapter use 92%: a higher trigger, so other
+# numbers). The patients who need it are those whose true arterial saturation (SaO2, column `sao2` of the
+# truth file) is **below 88%**. Using `cohort_spo2_bias.csv` merged
 # with `truth` on `patient_id` (all 10,000 patients), store the gap in the rule's false-negative rate,
 # **G1 minus G0**, in `gap_oximeter`. (If both your gaps of Question 4 are G0 minus G1, this one is judged
-# by that same rule, so the slip is not counted twice.)
+# by that same rule, so the slip is not counted twice.) **Compute** it. Does the higher trigger close the gap?
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 oximetry = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")
 hypoxaemic = (oximetry["sao2"] < 88).astype(int)
-flagged = (oximetry["spo2"] < 92).astype(int)
+flagged = (oximetry["spo2"] < 94).astype(int)
 gap_oximeter = fnr_gap_g1_g0(hypoxaemic, flagged, oximetry["group"])
 ### END SOLUTION
 print(f"Missed hypoxaemia, G1 minus G0: {gap_oximeter:+.2f}")
@@ -578,15 +584,15 @@ print(f"Missed hypoxaemia, G1 minus G0: {gap_oximeter:+.2f}")
 assert isinstance(gap_oximeter, float), "gap_oximeter should be a number (a float)."
 assert -1 <= gap_oximeter <= 1, "A gap between two rates is a fraction between -1 and 1."
 try:  # both your gaps of Question 4 taken the other way round, G0 minus G1?
-    reversed_ex = fingerprint(-gap_need, 2) == "a7e46abf1697" and fingerprint(-gap_cost, 2) == "0e1a3f942235"
+    reversed_ex = fingerprint(-gap_need, 2) == "3d0d79392e52" and fingerprint(-gap_cost, 2) == "9e08a62f297e"
 except Exception:
     reversed_ex = False
 if reversed_ex:
     print("Your gaps of Question 4 are G0 minus G1: fix them, then run this cell again. This gap is judged by the "
           "same rule as yours, so the slip is not counted twice.")
-assert reversed_ex or fingerprint(-gap_oximeter, 2) != "0e1a3f942235", "The sign is reversed: G1 minus G0."
-assert fingerprint(gap_oximeter, 2) == "0e1a3f942235" or (reversed_ex and fingerprint(-gap_oximeter, 2) == "0e1a3f942235"), (
-    "gap_oximeter is off: truth = SaO2 below 88 (from the truth file), flag = SpO2 below 92, G1 minus G0."
+assert reversed_ex or fingerprint(-gap_oximeter, 2) != "8843d0ae2f23", "The sign is reversed: G1 minus G0."
+assert fingerprint(gap_oximeter, 2) == "8843d0ae2f23" or (reversed_ex and fingerprint(-gap_oximeter, 2) == "8843d0ae2f23"), (
+    "gap_oximeter is off: truth = SaO2 below 88 (from the truth file), flag = SpO2 below 94, G1 minus G0."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -594,7 +600,7 @@ import importlib as _il
 _fm = _il.import_module("fairlearn.metrics")
 _pd = _il.import_module("pandas")
 _ox = _pd.read_csv("cohort_spo2_bias.csv").merge(_pd.read_csv("cohort_baseline_truth.csv"), on="patient_id")
-_t, _p = (_ox["sao2"] < 88).to_numpy().astype(int), (_ox["spo2"] < 92).to_numpy().astype(int)
+_t, _p = (_ox["sao2"] < 88).to_numpy().astype(int), (_ox["spo2"] < 94).to_numpy().astype(int)
 _g1 = (_ox["group"] == "G1").to_numpy()
 _ref = _fm.false_negative_rate(_t[_g1], _p[_g1]) - _fm.false_negative_rate(_t[~_g1], _p[~_g1])
 _gap = lambda f: (_fm.false_negative_rate(f["high_need"][f["group"] == "G1"], f["enrolled"][f["group"] == "G1"])  # noqa: E731
@@ -604,7 +610,7 @@ try:  # carry-forward: both gaps of Question 4 are G0 minus G1, so this one is j
 except Exception:  # no usable gaps of Question 4: no carry-forward
     _sign = 1
 assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9 or abs(float(gap_oximeter) - _sign * _ref) < 0.005 + 1e-9, (
-    "gap_oximeter is off: the truth is SaO2 below 88 (truth file), the call is SpO2 below 92 (recorded file), "
+    "gap_oximeter is off: the truth is SaO2 below 88 (truth file), the call is SpO2 below 94 (recorded file), "
     "over all patients of cohort_spo2_bias.csv, G1's FNR minus G0's."
 )
 ### END HIDDEN TESTS
@@ -621,7 +627,8 @@ assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9 or abs(float(gap_oximeter)
 # - `"under-representation"`: one group is rare in the data the model learned from;
 # - `"missing data"`: a test is done less often in one group.
 #
-# Hint: compare the files. What differs between `cohort_baseline.csv` and the other two?
+# Hint: compare the files. What differs between `cohort_baseline.csv` and the other two? **Typing is fine**:
+# this is a reading question; type the two strings.
 
 # %% nbgrader={"grade": false, "grade_id": "q7_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -676,7 +683,7 @@ assert str(sources["oximeter"]) == "measurement", (
 # sensitive_features=X_eval["sex"], random_state=0)` to get the new referrals of the evaluation half. Store
 # the new false-negative rates on the evaluation half in `fnr_women_after` and `fnr_men_after`, and the
 # share of evaluation patients classified correctly before (with `referred_eval`, the model at 50%) and
-# after in `accuracy_before` and `accuracy_after`.
+# after in `accuracy_before` and `accuracy_after`. **Compute** all four.
 
 # %% nbgrader={"grade": false, "grade_id": "q8_split", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell, but please don't change it.
@@ -780,6 +787,8 @@ assert abs(float(fnr_men_after) - _fm.false_negative_rate(_yev[~_w], _after[~_w]
 # - `"thresholds"`: the same model, with a different threshold for each sex;
 # - `"model"`: new model coefficients, learned under the constraint, with one threshold for everyone;
 # - `"inputs"`: the same model with sex removed from its inputs.
+#
+# **Compute** (a); for (b), **typing is fine**: type the string.
 
 # %% nbgrader={"grade": false, "grade_id": "q9_fit", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell, but please don't change it.
@@ -863,7 +872,8 @@ assert abs(float(fnr_men_eg) - _fm.false_negative_rate(_yev[~_w], _calls[~_w])) 
 #
 # Write `implied_fpr(prevalence, ppv, fnr)` that returns this FPR. Then suppose a chest-pain model had the
 # **same** PPV (0.80) and the **same** FNR (0.20) in women and in men, where 26% of women and 63% of men
-# have CAD. Store the FPRs this forces in `fpr_women_forced` and `fpr_men_forced`.
+# have CAD. Store the FPRs this forces in `fpr_women_forced` and `fpr_men_forced`. **Compute** (a function: the
+# hidden tests try it on other values); the two FPRs come from calling it.
 
 # %% nbgrader={"grade": false, "grade_id": "q10_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def implied_fpr(prevalence, ppv, fnr):

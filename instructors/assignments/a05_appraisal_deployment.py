@@ -32,7 +32,7 @@
 #
 # You sit on the committee that takes those decisions. In this capstone you:
 #
-# 1. recompute the published evidence for a widely used sepsis model (Wong et al., *JAMA Intern Med* 2021);
+# 1. read the published evidence for a widely used sepsis model (Wong et al., *JAMA Intern Med* 2021);
 # 2. measure the alert burden of a "likely positive" model on real COVID-19 tests, and its calibration
 #    during a silent period;
 # 3. check model-written discharge summaries, references and paired answers (a synthetic corpus);
@@ -50,12 +50,18 @@
 #   0/1 calls where risks are asked). Your grade also comes from **hidden tests**, run when your work is
 #   graded, which check every number, try your functions on other data, and judge a later answer on your own
 #   earlier ones where it can stand alone (one slip costs points once).
-# - A number the notebook prints may be typed to the precision printed, unless its question says *compute*;
-#   that earns the points.
+# - **Compute or type?** Each question says so. Where it says *compute*, compute the answer with code. Where
+#   it says *typing is fine*, a value typed to the precision the notebook (or the course page) prints earns the
+#   points.
+# - **Why your numbers differ from lab 5's and the chapter's.** Part A reads the same published study as the
+#   chapter, so its two questions are readings. Everywhere else this notebook takes other slices of the same
+#   data: the COVID model learns from days 4-74 and runs silently on days 75-107 (the lab: 4-60 and 61-107),
+#   judged at other thresholds; Part C checks the summaries and paired answers of patients aged 60 and over,
+#   and the references dated 2020 or later. The lab's printed values are not this notebook's answers.
 # - Keep the six `.csv` files in the same folder as this notebook (download them from the course site).
 # - Before you submit: *Kernel → Restart Kernel and Run All Cells…*, and check that no cell shows an error.
 #
-# Points: 18 autograded (10 questions) and 10 for the two written answers.
+# Points: 16 autograded (10 questions) and 10 for the two written answers.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # Run this cell to set up the notebook, but please don't change it.
@@ -87,8 +93,8 @@ ALERTED = 6_971             # hospitalisations with an alert (score of 6 or more
 MISSED = 1_709              # hospitalisations with sepsis not identified (no alert before sepsis onset)
 
 # The COVID "likely positive" model: a logistic regression of a positive PCR result on what is known when
-# the test is ordered, learned on days 4-60 of the pandemic and run silently (output shown to no one) on
-# days 61-107. `silent` has one row per valid test of the silent period, with `positive` (True/False) and
+# the test is ordered, learned on days 4-74 of the pandemic and run silently (output shown to no one) on
+# days 75-107. `silent` has one row per valid test of the silent period, with `positive` (True/False) and
 # `risk` (the model's predicted probability of a positive result).
 covid = pd.read_csv("covid_testing.csv")
 covid = covid[covid["result"].isin(["positive", "negative"])].copy()
@@ -97,8 +103,8 @@ covid.loc[covid["age"] >= 100, "age"] = np.nan            # implausible ages (se
 covid["patient_class"] = covid["patient_class"].fillna("not recorded")
 numeric, categorical = ["age"], ["gender", "demo_group", "patient_class", "drive_thru_ind", "orderset"]
 covid[["drive_thru_ind", "orderset"]] = covid[["drive_thru_ind", "orderset"]].replace({1: "yes", 0: "no"})
-development = covid[covid["pan_day"] <= 60]
-silent = covid[covid["pan_day"] > 60].copy()
+development = covid[covid["pan_day"] <= 74]
+silent = covid[covid["pan_day"] > 74].copy()
 covid_model = make_pipeline(
     make_column_transformer(
         (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
@@ -108,13 +114,19 @@ covid_model = make_pipeline(
 )
 covid_model.fit(development[numeric + categorical], development["positive"])
 silent["risk"] = covid_model.predict_proba(silent[numeric + categorical])[:, 1]
-DAYS = 47  # calendar days in the silent period (days 61 to 107)
+DAYS = 33  # calendar days in the silent period (days 75 to 107)
 
 # The synthetic corpus (no model was run; see the data cards). keep_default_na keeps the word "none".
+# The committee audits what the tools wrote for patients aged 60 and over (like Mr T.), and the references
+# dated 2020 or later (the recent evidence its memo may cite).
 summaries = pd.read_csv("genai_summaries.csv", keep_default_na=False)
+summaries = summaries[summaries["age"] >= 60].reset_index(drop=True)
 references = pd.read_csv("genai_references.csv", keep_default_na=False)
+references = references[references["year"] >= 2020].reset_index(drop=True)
 catalogue = pd.read_csv("genai_catalogue.csv")
 paired = pd.read_csv("genai_paired_outputs.csv")
+paired["age"] = paired["prompt"].str.extract(r"(\d+)-year-old", expand=False).astype(int)  # the age in the prompt
+paired = paired[paired["age"] >= 60].reset_index(drop=True)
 
 print(f"Silent period: {len(silent):,} tests over {DAYS} days, {silent['positive'].sum()} positive.")
 print(f"Corpus: {len(summaries)} summaries, {len(references)} references, {paired['pair_id'].nunique()} pairs.")
@@ -159,11 +171,13 @@ if "get_ipython" in globals():  # in JupyterLab and Jupyter; the grader's checks
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q1_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Part A. The published evidence for a sepsis model
 #
-# ### Question 1: sensitivity and PPV from the reported counts (2 points)
+# ### Question 1: sensitivity and PPV from the reported counts (1 point)
 #
 # From the four counts in the setup cell, rebuild the 2×2 table at the alert threshold and store the
 # model's **sensitivity** in `esm_sensitivity` and its **positive predictive value** in `esm_ppv`, both as
-# fractions between 0 and 1.
+# fractions between 0 and 1. **Typing is fine**: these are the published counts the chapter works through
+# (*Appraising the evidence for a model*), so this is a reading question: typing the values the chapter prints
+# (to their three decimals, e.g. 0.123 for 12.3%) earns the point as well as computing them.
 
 # %% nbgrader={"grade": false, "grade_id": "q1_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -173,7 +187,7 @@ esm_ppv = tp / ALERTED
 ### END SOLUTION
 print(f"Sensitivity {esm_sensitivity:.1%}, PPV {esm_ppv:.1%}")
 
-# %% nbgrader={"grade": true, "grade_id": "q1_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.2"}
+# %% nbgrader={"grade": true, "grade_id": "q1_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.2"}
 """Check the sepsis model's sensitivity and PPV rebuilt from the reported counts."""
 assert isinstance(esm_sensitivity, (int, float)) and isinstance(esm_ppv, (int, float)), (
     "esm_sensitivity and esm_ppv should be numbers."
@@ -196,13 +210,15 @@ assert abs(float(esm_ppv) - _tp / 6971) <= 0.005 + 1e-9, "esm_ppv is off: of all
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q2_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Question 2: what the alerts cost (2 points)
+# ### Question 2: what the alerts cost (1 point)
 #
 # Store in `esm_alerts_per_case` the number of alerted hospitalisations for each patient with sepsis that
 # the model flagged in time (the *number needed to alert*, 1/PPV; 1/PPV − 1 of them are false alerts), and in
 # `esm_alerts_per_100` the number of alerted hospitalisations per 100 hospitalisations. Computing the first
 # from your `esm_ppv` is fine: it is then judged on your own PPV of Question 1, so a slip there is not
-# counted twice.
+# counted twice. **Typing is fine**: like Question 1, a reading of the published counts; the values the chapter
+# prints (alerted per case flagged in time, to one decimal; alerted per 1,000 hospitalisations, divided by 10)
+# earn the point.
 
 # %% nbgrader={"grade": false, "grade_id": "q2_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -211,7 +227,7 @@ esm_alerts_per_100 = 100 * ALERTED / HOSPITALISATIONS
 ### END SOLUTION
 print(f"{esm_alerts_per_case:.1f} alerted per patient with sepsis flagged in time; {esm_alerts_per_100:.0f} per 100 hospitalisations")
 
-# %% nbgrader={"grade": true, "grade_id": "q2_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.2"}
+# %% nbgrader={"grade": true, "grade_id": "q2_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.2"}
 """Check the alerts per sepsis case flagged and per 100 hospitalisations."""
 assert isinstance(esm_alerts_per_case, (int, float)) and isinstance(esm_alerts_per_100, (int, float)), (
     "Both answers should be numbers."
@@ -251,22 +267,22 @@ assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) <= 0.5 + 1e-9, "esm_a
 # "misc adult", "other adult" or "client" (`demo_group`). Each flag means full precautions for the person
 # tested (isolation, full protective equipment) while the result is pending.
 #
-# ### Question 3: alerts at a threshold of 8% (2 points)
+# ### Question 3: alerts at a threshold of 9% (2 points)
 #
-# In the silent period (`silent`, over `DAYS` days), at a threshold of 0.08, store the number of flags per
+# In the silent period (`silent`, over `DAYS` days), at a threshold of 0.09, store the number of flags per
 # day in `alerts_per_day` and the number of flags per positive test flagged in `alerts_per_true_positive`.
-# Compute both (the check tests that the flags per day, times `DAYS`, give back a whole number of flags).
+# **Compute** both (the check tests that the flags per day, times `DAYS`, give back a whole number of flags).
 
 # %% nbgrader={"grade": false, "grade_id": "q3_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
-flagged = silent["risk"] >= 0.08
+flagged = silent["risk"] >= 0.09
 alerts_per_day = flagged.sum() / DAYS
 alerts_per_true_positive = flagged.sum() / (flagged & silent["positive"]).sum()
 ### END SOLUTION
 print(f"{alerts_per_day:.1f} flags a day; {alerts_per_true_positive:.1f} flags per positive test flagged")
 
 # %% nbgrader={"grade": true, "grade_id": "q3_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.4"}
-"""Check the alert burden at a threshold of 0.08 in the silent period."""
+"""Check the alert burden at a threshold of 0.09 in the silent period."""
 assert isinstance(alerts_per_day, (int, float, np.number)) and isinstance(alerts_per_true_positive, (int, float, np.number)), (
     "Both answers should be numbers."
 )
@@ -276,10 +292,10 @@ assert abs(alerts_per_day * DAYS - round(alerts_per_day * DAYS)) < 0.01, (
     "of flags by DAYS (not by the number of tests or of positive tests)."
 )
 assert alerts_per_true_positive >= 1, "Each positive test flagged comes with at least one flag: the ratio is at least 1."
-assert fingerprint(alerts_per_day, 1) == "e23a6fb849c0", (
-    "alerts_per_day is off: count the tests of the silent period flagged at the 8% threshold, per day of that period."
+assert fingerprint(alerts_per_day, 1) == "b902cc455083", (
+    "alerts_per_day is off: count the tests of the silent period flagged at the 9% threshold, per day of that period."
 )
-assert fingerprint(alerts_per_true_positive, 1) == "01037eaa1fce", (
+assert fingerprint(alerts_per_true_positive, 1) == "1b5c15d377f5", (
     "alerts_per_true_positive is off: all flags / the positive tests that were flagged (not all positive tests)."
 )
 ### BEGIN HIDDEN TESTS
@@ -302,12 +318,12 @@ _cols = ["age", "gender", "demo_group", "patient_class", "drive_thru_ind", "orde
 _m = _pl.make_pipeline(_cmp.make_column_transformer(
     (_pl.make_pipeline(_imp.SimpleImputer(strategy="median"), _pre.StandardScaler()), ["age"]),
     (_pre.OneHotEncoder(handle_unknown="ignore"), _cols[1:])), _lm.LogisticRegression(max_iter=1000))
-_m.fit(_c.loc[_c["pan_day"] <= 60, _cols], _c.loc[_c["pan_day"] <= 60, "pos"])
-_s = _c[_c["pan_day"] > 60]
+_m.fit(_c.loc[_c["pan_day"] <= 74, _cols], _c.loc[_c["pan_day"] <= 74, "pos"])
+_s = _c[_c["pan_day"] > 74]
 _pairs = list(zip((bool(v) for v in _s["pos"]), (float(v) for v in _m.predict_proba(_s[_cols])[:, 1])))
-_alerts = sum(1 for t, r in _pairs if r >= 0.08)
-_tp = sum(1 for t, r in _pairs if t and r >= 0.08)
-assert abs(float(alerts_per_day) - _alerts / 47) <= 0.05 + 1e-9, "alerts_per_day is off: count the flags at or above 0.08."
+_alerts = sum(1 for t, r in _pairs if r >= 0.09)
+_tp = sum(1 for t, r in _pairs if t and r >= 0.09)
+assert abs(float(alerts_per_day) - _alerts / 33) <= 0.05 + 1e-9, "alerts_per_day is off: count the flags at or above 0.09."
 assert abs(float(alerts_per_true_positive) - _alerts / _tp) <= 0.05 + 1e-9, (
     "alerts_per_true_positive is off: all flags divided by the positive tests among them (1/PPV)."
 )
@@ -316,12 +332,13 @@ assert abs(float(alerts_per_true_positive) - _alerts / _tp) <= 0.05 + 1e-9, (
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q4_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 4: the alert-burden table (2 points)
 #
-# Build a DataFrame `burden` with one row per threshold in `[0.04, 0.06, 0.08, 0.10, 0.12]` (as its index,
+# Build a DataFrame `burden` with one row per threshold in `[0.05, 0.07, 0.09, 0.11, 0.13]` (as its index,
 # in that order) and three columns: `"alerts_per_day"`, `"sensitivity"` (the share of positive tests that
 # are flagged) and `"ppv"` (the share of flags that are positive tests), the last two as fractions.
+# **Compute** the table (a loop over the thresholds, as in the lab).
 
 # %% nbgrader={"grade": false, "grade_id": "q4_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
-thresholds = [0.04, 0.06, 0.08, 0.10, 0.12]
+thresholds = [0.05, 0.07, 0.09, 0.11, 0.13]
 ### BEGIN SOLUTION
 rows = {}
 for t in thresholds:
@@ -336,7 +353,7 @@ burden
 # %% nbgrader={"grade": true, "grade_id": "q4_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.4"}
 """Check the alert-burden table across thresholds."""
 assert isinstance(burden, pd.DataFrame), "burden should be a DataFrame."
-assert [round(float(t), 4) for t in burden.index] == [0.04, 0.06, 0.08, 0.1, 0.12], (
+assert [round(float(t), 4) for t in burden.index] == [0.05, 0.07, 0.09, 0.11, 0.13], (
     "The index should be the five thresholds, in increasing order."
 )
 assert set(burden.columns) == {"alerts_per_day", "sensitivity", "ppv"}, (
@@ -347,20 +364,21 @@ assert burden["alerts_per_day"].is_monotonic_decreasing, "A higher threshold can
 assert burden["sensitivity"].is_monotonic_decreasing, (
     "A higher threshold cannot catch more positive tests: check the sensitivity column (positives flagged / all positives)."
 )
-_row_ex = burden.loc[[t for t in burden.index if abs(float(t) - 0.08) < 1e-9][0]]
-assert fingerprint(_row_ex["alerts_per_day"], 1) == "e23a6fb849c0", (
-    "At 0.08 your alerts_per_day differs from Question 3: flags per DAY (divide by DAYS)."
+_row_ex = burden.loc[[t for t in burden.index if abs(float(t) - 0.09) < 1e-9][0]]
+assert fingerprint(_row_ex["alerts_per_day"], 1) == "b902cc455083", (
+    "At 0.09 your alerts_per_day differs from Question 3: flags per DAY (divide by DAYS)."
 )
-assert not (fingerprint(_row_ex["sensitivity"], 2) == "375878499e83"
-            and fingerprint(_row_ex["ppv"], 2) == "a976726b1d1b"), "Sensitivity and PPV are swapped."
-assert fingerprint(_row_ex["sensitivity"], 2) == "a976726b1d1b", (
+assert not (fingerprint(_row_ex["sensitivity"], 2) == "b4af9cbcd052"
+            and fingerprint(_row_ex["ppv"], 2) == "4469f737b2dd"), "Sensitivity and PPV are swapped."
+assert fingerprint(_row_ex["sensitivity"], 2) == "4469f737b2dd", (
     "The sensitivity column is off: positive tests flagged / all positive tests."
 )
-assert fingerprint(_row_ex["ppv"], 2) == "375878499e83", "The ppv column is off: positive tests flagged / all flags."
-for _col_ex, _digits_ex, _key_ex in [("alerts_per_day", 1, "b0dbbf5b490c"), ("sensitivity", 2, "28d0e3682651"),
-                                     ("ppv", 2, "e92ab3ef2164")]:
+assert fingerprint(_row_ex["ppv"], 2) == "b4af9cbcd052", "The ppv column is off: positive tests flagged / all flags."
+for _col_ex, _digits_ex, _key_ex in [("alerts_per_day", 1, "f41cfc2f472e"),
+                                     ("sensitivity", 2, "408081543b6b"),
+                                     ("ppv", 2, "3ae9f0286109")]:
     assert fingerprint(" ".join(f"{float(v):.{_digits_ex}f}" for v in burden[_col_ex])) == _key_ex, (
-        f"Right at 0.08, but the {_col_ex} column is off at another threshold: recount the flags (risk >= t) "
+        f"Right at 0.09, but the {_col_ex} column is off at another threshold: recount the flags (risk >= t) "
         "and the positive tests among them inside the loop, for each threshold."
     )
 ### BEGIN HIDDEN TESTS
@@ -383,14 +401,14 @@ _cols = ["age", "gender", "demo_group", "patient_class", "drive_thru_ind", "orde
 _m = _pl.make_pipeline(_cmp.make_column_transformer(
     (_pl.make_pipeline(_imp.SimpleImputer(strategy="median"), _pre.StandardScaler()), ["age"]),
     (_pre.OneHotEncoder(handle_unknown="ignore"), _cols[1:])), _lm.LogisticRegression(max_iter=1000))
-_m.fit(_c.loc[_c["pan_day"] <= 60, _cols], _c.loc[_c["pan_day"] <= 60, "pos"])
-_s = _c[_c["pan_day"] > 60]
+_m.fit(_c.loc[_c["pan_day"] <= 74, _cols], _c.loc[_c["pan_day"] <= 74, "pos"])
+_s = _c[_c["pan_day"] > 74]
 _pairs = list(zip((bool(v) for v in _s["pos"]), (float(v) for v in _m.predict_proba(_s[_cols])[:, 1])))
 _npos = sum(1 for t, _ in _pairs if t)
-for _t, (_, _row) in zip([0.04, 0.06, 0.08, 0.10, 0.12], burden.iterrows()):
+for _t, (_, _row) in zip([0.05, 0.07, 0.09, 0.11, 0.13], burden.iterrows()):
     _alerts = sum(1 for t, r in _pairs if r >= _t)
     _tp = sum(1 for t, r in _pairs if t and r >= _t)
-    assert abs(float(_row["alerts_per_day"]) - _alerts / 47) <= 0.05 + 1e-9, f"alerts_per_day is off at threshold {_t}."
+    assert abs(float(_row["alerts_per_day"]) - _alerts / 33) <= 0.05 + 1e-9, f"alerts_per_day is off at threshold {_t}."
     assert abs(float(_row["sensitivity"]) - _tp / _npos) <= 0.005 + 1e-9, f"sensitivity is off at threshold {_t}."
     assert abs(float(_row["ppv"]) - _tp / _alerts) <= 0.005 + 1e-9, (
         f"ppv is off at threshold {_t}: of the flags, the share that were positive tests."
@@ -400,32 +418,33 @@ for _t, (_, _row) in zip([0.04, 0.06, 0.08, 0.10, 0.12], burden.iterrows()):
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q5_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 5: a threshold the wards can sustain (1 point)
 #
-# The testing service can provide full precautions for at most 40 flagged tests a day. Store in `chosen_threshold` the **lowest**
-# threshold of your table whose flags per day do not exceed 40 (the most sensitive threshold the wards can
-# sustain). It is judged on your own table of Question 4, so a slip there is not counted twice.
+# The testing service can provide full precautions for at most 60 flagged tests a day. Store in `chosen_threshold` the **lowest**
+# threshold of your table whose flags per day do not exceed 60 (the most sensitive threshold the wards can
+# sustain). It is judged on your own table of Question 4, so a slip there is not counted twice. **Compute** it
+# from your table (reading the threshold off your own table and typing it is fine too).
 
 # %% nbgrader={"grade": false, "grade_id": "q5_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
-chosen_threshold = float(burden.index[burden["alerts_per_day"] <= 40].min())
+chosen_threshold = float(burden.index[burden["alerts_per_day"] <= 60].min())
 ### END SOLUTION
 print(f"Chosen threshold: {chosen_threshold}")
 
 # %% nbgrader={"grade": true, "grade_id": "q5_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.4"}
 """Check the lowest threshold whose flags per day the wards can sustain."""
 assert isinstance(chosen_threshold, (int, float)), "chosen_threshold should be a number."
-assert round(float(chosen_threshold), 4) in [0.04, 0.06, 0.08, 0.1, 0.12], "Choose one of the five thresholds of the table."
-try:  # the thresholds of your own table (Question 4) that stay within 40 flags a day
-    within_ex = [float(t) for t, v in burden["alerts_per_day"].items() if float(v) <= 40]
+assert round(float(chosen_threshold), 4) in [0.05, 0.07, 0.09, 0.11, 0.13], "Choose one of the five thresholds of the table."
+try:  # the thresholds of your own table (Question 4) that stay within 60 flags a day
+    within_ex = [float(t) for t, v in burden["alerts_per_day"].items() if float(v) <= 60]
 except Exception:
     within_ex = None
-right_ex = fingerprint(chosen_threshold, 2) == "36819111cffb"
+right_ex = fingerprint(chosen_threshold, 2) == "91539d7445b2"
 assert right_ex or within_ex is None or any(abs(float(chosen_threshold) - t) < 1e-9 for t in within_ex), (
-    "At that threshold the flags per day exceed what the wards can sustain (40)."
+    "At that threshold the flags per day exceed what the wards can sustain (60)."
 )
 assert right_ex or (bool(within_ex) and abs(float(chosen_threshold) - min(within_ex)) < 1e-9), (
-    "Not the LOWEST threshold that stays within 40 flags a day: a lower one raises too many, a higher one misses more."
+    "Not the LOWEST threshold that stays within 60 flags a day: a lower one raises too many, a higher one misses more."
 )
-if within_ex is not None and (not within_ex or fingerprint(min(within_ex), 2) != "36819111cffb"):
+if within_ex is not None and (not within_ex or fingerprint(min(within_ex), 2) != "91539d7445b2"):
     print("The flags per day in your table (Question 4) are off: fix them, then run this cell again. "
           "chosen_threshold is judged on your own table, so the slip is not counted twice.")
 ### BEGIN HIDDEN TESTS
@@ -448,16 +467,16 @@ _cols = ["age", "gender", "demo_group", "patient_class", "drive_thru_ind", "orde
 _m = _pl.make_pipeline(_cmp.make_column_transformer(
     (_pl.make_pipeline(_imp.SimpleImputer(strategy="median"), _pre.StandardScaler()), ["age"]),
     (_pre.OneHotEncoder(handle_unknown="ignore"), _cols[1:])), _lm.LogisticRegression(max_iter=1000))
-_m.fit(_c.loc[_c["pan_day"] <= 60, _cols], _c.loc[_c["pan_day"] <= 60, "pos"])
-_r = [float(v) for v in _m.predict_proba(_c.loc[_c["pan_day"] > 60, _cols])[:, 1]]
-_ok = [t for t in [0.04, 0.06, 0.08, 0.10, 0.12] if sum(1 for r in _r if r >= t) / 47 <= 40]
-try:  # carry-forward: the lowest threshold within 40 flags a day in the student's own table (Question 4)
-    _own = min(float(t) for t, v in burden["alerts_per_day"].items() if float(v) <= 40)
-except Exception:  # no usable table, or none of its thresholds within 40: no carry-forward
+_m.fit(_c.loc[_c["pan_day"] <= 74, _cols], _c.loc[_c["pan_day"] <= 74, "pos"])
+_r = [float(v) for v in _m.predict_proba(_c.loc[_c["pan_day"] > 74, _cols])[:, 1]]
+_ok = [t for t in [0.05, 0.07, 0.09, 0.11, 0.13] if sum(1 for r in _r if r >= t) / 33 <= 60]
+try:  # carry-forward: the lowest threshold within 60 flags a day in the student's own table (Question 4)
+    _own = min(float(t) for t, v in burden["alerts_per_day"].items() if float(v) <= 60)
+except Exception:  # no usable table, or none of its thresholds within 60: no carry-forward
     _own = float("nan")
-assert round(float(chosen_threshold), 4) in (0.04, 0.06, 0.08, 0.1, 0.12), "chosen_threshold is not one of the five thresholds."
+assert round(float(chosen_threshold), 4) in (0.05, 0.07, 0.09, 0.11, 0.13), "chosen_threshold is not one of the five thresholds."
 assert abs(float(chosen_threshold) - min(_ok)) < 1e-9 or abs(float(chosen_threshold) - _own) < 1e-9, (
-    "chosen_threshold is not the lowest threshold with at most 40 flags a day: lower thresholds raise more flags."
+    "chosen_threshold is not the lowest threshold with at most 60 flags a day: lower thresholds raise more flags."
 )
 ### END HIDDEN TESTS
 
@@ -470,14 +489,15 @@ assert abs(float(chosen_threshold) - min(_ok)) < 1e-9 or abs(float(chosen_thresh
 # `"female"` and `"male"` (the values of the `gender` column).
 #
 # A ratio close to 1 overall does not mean the number is right where flags are raised. Store in
-# `flagged_calibration` a dictionary for the tests with `risk` at or above **0.10**: `"observed"`, the
-# fraction of them that were positive, and `"predicted"`, the model's mean `risk` among them.
+# `flagged_calibration` a dictionary for the tests with `risk` at or above **0.12**: `"observed"`, the
+# fraction of them that were positive, and `"predicted"`, the model's mean `risk` among them. **Compute** all
+# three answers.
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 observed_expected = float(silent["positive"].sum() / silent["risk"].sum())
 oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}
-flagged_tests = silent[silent["risk"] >= 0.10]
+flagged_tests = silent[silent["risk"] >= 0.12]
 flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}
 ### END SOLUTION
 print(f"O/E {observed_expected:.2f}; by gender {oe_by_gender}; among flagged tests {flagged_calibration}")
@@ -501,23 +521,23 @@ assert isinstance(flagged_calibration, dict) and set(flagged_calibration) == {"o
 assert all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in flagged_calibration.values()), (
     "Give the observed share and the mean predicted risk as fractions between 0 and 1."
 )
-assert flagged_calibration["predicted"] >= 0.10, (
-    "Every flagged test has a risk of at least 0.10, so their mean predicted risk cannot be lower: keep only "
-    "the tests with risk >= 0.10."
+assert flagged_calibration["predicted"] >= 0.12, (
+    "Every flagged test has a risk of at least 0.12, so their mean predicted risk cannot be lower: keep only "
+    "the tests with risk >= 0.12."
 )
-assert float(observed_expected) <= 0 or fingerprint(1 / float(observed_expected), 2) != "1fedb9c592f8", (
+assert float(observed_expected) <= 0 or fingerprint(1 / float(observed_expected), 2) != "28b478ce4970", (
     "Your ratio is upside down: observed positives on top."
 )
-assert fingerprint(observed_expected, 2) == "1fedb9c592f8", "observed_expected is off: positives / sum of risk."
-for _g, _key in [("female", "d72c6e9cf20d"), ("male", "f42b383a2bf4")]:
+assert fingerprint(observed_expected, 2) == "28b478ce4970", "observed_expected is off: positives / sum of risk."
+for _g, _key in [("female", "00fef940a6aa"), ("male", "640f6107ab12")]:
     assert fingerprint(oe_by_gender[_g], 2) == _key, (
         f"oe_by_gender['{_g}'] is off: that gender's positives / that gender's sum of risk."
     )
-assert fingerprint(flagged_calibration["observed"], 2) == "38628535bbf6", (
-    "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.10 only."
+assert fingerprint(flagged_calibration["observed"], 2) == "6382e07f9de0", (
+    "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.12 only."
 )
-assert fingerprint(flagged_calibration["predicted"], 2) == "8843d0ae2f23", (
-    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.10, positive or not."
+assert fingerprint(flagged_calibration["predicted"], 2) == "9e08a62f297e", (
+    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.12, positive or not."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -539,8 +559,8 @@ _cols = ["age", "gender", "demo_group", "patient_class", "drive_thru_ind", "orde
 _m = _pl.make_pipeline(_cmp.make_column_transformer(
     (_pl.make_pipeline(_imp.SimpleImputer(strategy="median"), _pre.StandardScaler()), ["age"]),
     (_pre.OneHotEncoder(handle_unknown="ignore"), _cols[1:])), _lm.LogisticRegression(max_iter=1000))
-_m.fit(_c.loc[_c["pan_day"] <= 60, _cols], _c.loc[_c["pan_day"] <= 60, "pos"])
-_s = _c[_c["pan_day"] > 60]
+_m.fit(_c.loc[_c["pan_day"] <= 74, _cols], _c.loc[_c["pan_day"] <= 74, "pos"])
+_s = _c[_c["pan_day"] > 74]
 _rows = list(zip((bool(v) for v in _s["pos"]), (float(v) for v in _m.predict_proba(_s[_cols])[:, 1]), _s["gender"]))
 _oe = sum(1 for t, _, _ in _rows if t) / sum(r for _, r, _ in _rows)
 assert abs(float(observed_expected) - _oe) < 0.01, (
@@ -550,7 +570,7 @@ assert abs(float(observed_expected) - _oe) < 0.01, (
 for _g in ["female", "male"]:
     _o = sum(1 for t, _, g in _rows if t and g == _g) / sum(r for _, r, g in _rows if g == _g)
     assert abs(float(oe_by_gender[_g]) - _o) < 0.01, f"oe_by_gender['{_g}'] is off."
-_flag = [(t, r) for t, r, _ in _rows if r >= 0.10]
+_flag = [(t, r) for t, r, _ in _rows if r >= 0.12]
 assert abs(float(flagged_calibration["observed"]) - sum(1 for t, _ in _flag if t) / len(_flag)) <= 0.005 + 1e-9, (
     "flagged_calibration['observed'] is off: the positive tests among those flagged / all flagged tests."
 )
@@ -576,7 +596,8 @@ assert abs(float(flagged_calibration["predicted"]) - sum(r for _, r in _flag) / 
 #   is not `"Follow-up: none arranged."`.
 #
 # Work from the text and the record, as a clinician would: do not use the `error_type` column here (you
-# will compare your checks with it in the next question).
+# will compare your checks with it in the next question). **Compute** (a function applied to each row, as in
+# the lab; `summaries` holds the patients aged 60 and over).
 
 # %% nbgrader={"grade": false, "grade_id": "q7_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -608,10 +629,10 @@ assert check_flags.any(axis=0).all(), (
 assert check_flags.any(axis=1).sum() < len(summaries), (
     "Your checks flag every summary: some summaries are faithful to their record. Check each condition."
 )
-for _c, _key in [("omitted_allergy", "2c624232cdd2"),
-                 ("wrong_dose_unit", "6f4b6612125f"),
-                 ("laterality_swap", "4a44dc153642"),
-                 ("invented_follow_up", "7902699be42c")]:
+for _c, _key in [("omitted_allergy", "4e07408562be"),
+                 ("wrong_dose_unit", "8527a891e224"),
+                 ("laterality_swap", "2c624232cdd2"),
+                 ("invented_follow_up", "4b227777d4dd")]:
     assert fingerprint(int(check_flags[_c].sum()), 0) == _key, (
         f"Your {_c} check flags too many or too few summaries: read its condition in the question again "
         "(an allergy of 'none' is not omitted; the medicine, dose AND unit; a summary naming the other side)."
@@ -621,6 +642,7 @@ import importlib as _il
 
 _pd = _il.import_module("pandas")
 _s = _pd.read_csv("genai_summaries.csv", keep_default_na=False)
+_s = _s[_s["age"] >= 60]
 _re = _il.import_module("re")
 for _i, (_, _row) in enumerate(_s.iterrows()):
     _text = _row["summary"]
@@ -643,7 +665,8 @@ for _i, (_, _row) in enumerate(_s.iterrows()):
 # From these labels, store in `errors_by_type` a dictionary with the number of summaries with each of the
 # four errors (keys as in `check_flags`), in `overall_error_rate` the fraction of summaries with at least one error, and in
 # `overall_ci` a pair `(low, high)`: its **Wilson** 95% confidence interval (for example
-# `binomtest(k, n).proportion_ci(method="wilson")` from `scipy.stats`).
+# `binomtest(k, n).proportion_ci(method="wilson")` from `scipy.stats`). **Compute** all three (from
+# `summaries`, the patients aged 60 and over).
 
 # %% nbgrader={"grade": false, "grade_id": "q8_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -664,10 +687,10 @@ assert isinstance(errors_by_type, dict) and set(errors_by_type) == {
 assert all(isinstance(v, (int, np.integer)) and 0 <= v <= len(summaries) for v in errors_by_type.values()), (
     "Each value of errors_by_type should be a count of summaries (a whole number)."
 )
-for _c, _key in [("omitted_allergy", "2c624232cdd2"),
-                 ("wrong_dose_unit", "6f4b6612125f"),
-                 ("laterality_swap", "4a44dc153642"),
-                 ("invented_follow_up", "7902699be42c")]:
+for _c, _key in [("omitted_allergy", "4e07408562be"),
+                 ("wrong_dose_unit", "8527a891e224"),
+                 ("laterality_swap", "2c624232cdd2"),
+                 ("invented_follow_up", "4b227777d4dd")]:
     assert fingerprint(int(errors_by_type[_c]), 0) == _key, (
         f"errors_by_type['{_c}'] is off: the number of summaries whose error_type is '{_c}'."
     )
@@ -678,7 +701,7 @@ assert len(overall_ci) == 2 and overall_ci[0] <= overall_error_rate <= overall_c
     "overall_ci should be a pair (low, high) around overall_error_rate."
 )
 assert overall_ci[1] <= 1, "Give the interval as fractions, not percentages."
-assert fingerprint(overall_error_rate, 2) == "37f253d59e62", (
+assert fingerprint(overall_error_rate, 2) == "6669743c77ff", (
     "overall_error_rate is off: summaries whose error_type is not 'none' / all summaries."
 )
 _wald_ex = 1.96 * (float(overall_error_rate) * (1 - float(overall_error_rate)) / len(summaries)) ** 0.5
@@ -686,7 +709,7 @@ assert abs(float(overall_ci[1]) - float(overall_error_rate) - _wald_ex) > 1e-6, 
     "That is the Wald interval (rate +/- 1.96 standard errors), which is symmetric and too short near 0 or 1: "
     "use the Wilson interval, proportion_ci(method='wilson')."
 )
-assert fingerprint(overall_ci[0], 2) == "b440d5b1227f" and fingerprint(overall_ci[1], 2) == "dfef75e45d0c", (
+assert fingerprint(overall_ci[0], 2) == "b440d5b1227f" and fingerprint(overall_ci[1], 2) == "5ecbc825ba5c", (
     "overall_ci is not the Wilson interval: proportion_ci(method='wilson') (not 'exact', not p +/- 1.96 SE)."
 )
 ### BEGIN HIDDEN TESTS
@@ -694,6 +717,7 @@ import importlib as _il
 
 _pd = _il.import_module("pandas")
 _s = _pd.read_csv("genai_summaries.csv", keep_default_na=False)
+_s = _s[_s["age"] >= 60]
 _counts = _s["error_type"].value_counts()
 for _k in ["omitted_allergy", "wrong_dose_unit", "laterality_swap", "invented_follow_up"]:
     assert int(errors_by_type[_k]) == int(_counts.get(_k, 0)), f"errors_by_type['{_k}'] is off."
@@ -716,7 +740,8 @@ assert abs(float(overall_ci[0]) - (_centre - _half)) <= 0.005 + 1e-9 and abs(flo
 # A reference is **fabricated** when its title is not in the catalogue, and **inaccurate** when its title is
 # in the catalogue but its authors, journal, year or DOI differ from the catalogue record. Store in
 # `fraction_fabricated` the fraction of `references` that are fabricated, and in `n_inaccurate` the number
-# that are inaccurate. Use the catalogue, not the `status` column.
+# that are inaccurate. Use the catalogue, not the `status` column. **Compute** both (`references` holds the
+# references dated 2020 or later).
 
 # %% nbgrader={"grade": false, "grade_id": "q9_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -739,10 +764,10 @@ assert isinstance(fraction_fabricated, (int, float)) and 0 <= fraction_fabricate
 assert isinstance(n_inaccurate, (int, np.integer)) and 0 <= n_inaccurate <= len(references), (
     "n_inaccurate should be a count of references."
 )
-assert fingerprint(fraction_fabricated, 2) == "347effe255a4", (
+assert fingerprint(fraction_fabricated, 2) == "b440d5b1227f", (
     "fraction_fabricated is off: references whose title is not in the catalogue / all references."
 )
-assert fingerprint(n_inaccurate, 0) == "ef2d127de37b", (
+assert fingerprint(n_inaccurate, 0) == "4e07408562be", (
     "n_inaccurate is off: of the titles in the catalogue, those whose authors, journal, year OR DOI differ."
 )
 ### BEGIN HIDDEN TESTS
@@ -750,6 +775,7 @@ import importlib as _il
 
 _pd = _il.import_module("pandas")
 _r = _pd.read_csv("genai_references.csv", keep_default_na=False)
+_r = _r[_r["year"] >= 2020]
 _cat = _pd.read_csv("genai_catalogue.csv")
 _titles = set(_cat["title"])
 _fab = sum(1 for t in _r["title"] if t not in _titles) / len(_r)
@@ -771,6 +797,8 @@ assert int(n_inaccurate) == _inacc, "n_inaccurate is off: titles in the catalogu
 #   men (a fraction; negative if women are escalated less often);
 # - `discordant_pairs`: the number of chest-pain pairs whose two answers differ in `escalates`;
 # - `race_based_share`: for kidney, the fraction of the answers for the Black patient with `race_based == 1`.
+#
+# **Compute** all three (`paired` holds the pairs about patients aged 60 and over).
 
 # %% nbgrader={"grade": false, "grade_id": "q10_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -787,18 +815,18 @@ print(f"difference {diff_women_men:+.1%}; {discordant_pairs} discordant pairs; r
 assert isinstance(diff_women_men, (int, float)) and -1 <= diff_women_men <= 1, (
     "diff_women_men should be a difference of two fractions, between -1 and 1 (not percentage points)."
 )
-assert isinstance(discordant_pairs, (int, np.integer)) and 0 <= discordant_pairs <= 40, (
-    "discordant_pairs should be a count of chest-pain pairs (there are 40)."
+assert isinstance(discordant_pairs, (int, np.integer)) and 0 <= discordant_pairs <= (paired["scenario"] == "chest_pain").sum() / 2, (
+    "discordant_pairs should be a count of chest-pain pairs (at most one per pair)."
 )
 assert isinstance(race_based_share, (int, float)) and 0 <= race_based_share <= 1, (
     "race_based_share should be a fraction between 0 and 1."
 )
-assert fingerprint(-float(diff_women_men), 2) != "bf8d13742bae", "The sign is reversed: women minus men."
-assert fingerprint(diff_women_men, 2) == "bf8d13742bae", "diff_women_men is off: chest-pain answers only, women minus men."
-assert fingerprint(discordant_pairs, 0) == "3fdba35f04dc", (
+assert fingerprint(-float(diff_women_men), 2) != "cbbd6d155a04", "The sign is reversed: women minus men."
+assert fingerprint(diff_women_men, 2) == "cbbd6d155a04", "diff_women_men is off: chest-pain answers only, women minus men."
+assert fingerprint(discordant_pairs, 0) == "ef2d127de37b", (
     "discordant_pairs is off: count the chest-pain pairs whose two answers differ (each pair once)."
 )
-assert fingerprint(race_based_share, 2) == "37f253d59e62", (
+assert fingerprint(race_based_share, 2) == "dfef75e45d0c", (
     "race_based_share is off: kidney answers for the Black patient only."
 )
 ### BEGIN HIDDEN TESTS
@@ -806,6 +834,7 @@ import importlib as _il
 
 _pd = _il.import_module("pandas")
 _p = _pd.read_csv("genai_paired_outputs.csv")
+_p = _p[_p["prompt"].str.extract(r"(\d+)-year-old", expand=False).astype(int) >= 60]
 _ch = _p[_p["scenario"] == "chest_pain"]
 _w = {int(r["pair_id"]): int(r["escalates"]) for _, r in _ch[_ch["stated"] == "woman"].iterrows()}
 _m = {int(r["pair_id"]): int(r["escalates"]) for _, r in _ch[_ch["stated"] == "man"].iterrows()}

@@ -560,7 +560,7 @@ for error in flags.columns:
 k_any = int(flags.any(axis=1).sum())
 rows["any error"] = {"summaries": k_any, "rate": k_any / n, "95% CI low": wilson(k_any, n)[0],
                      "95% CI high": wilson(k_any, n)[1]}
-error_rates = pd.DataFrame(rows).T
+error_rates = pd.DataFrame(rows).T.astype({"summaries": int})
 error_rates
 
 # %% mystnb={"image": {"alt": "Horizontal bar chart of the share of summaries with each error type and with any error, with 95% confidence intervals as error bars; the intervals of the four error types are wide and overlap."}}
@@ -587,7 +587,7 @@ for sex, part in summaries.groupby("sex"):
     k = int(flags.loc[part.index].any(axis=1).sum())
     by_sex[sex] = {"summaries": len(part), "with an error": k, "rate": k / len(part),
                    "95% CI low": wilson(k, len(part))[0], "95% CI high": wilson(k, len(part))[1]}
-by_sex = pd.DataFrame(by_sex).T
+by_sex = pd.DataFrame(by_sex).T.astype({"summaries": int, "with an error": int})
 sex_diff = by_sex.loc["female", "rate"] - by_sex.loc["male", "rate"]
 sex_diff_ci = confint_proportions_2indep(by_sex.loc["female", "with an error"], by_sex.loc["female", "summaries"],
                                          by_sex.loc["male", "with an error"], by_sex.loc["male", "summaries"],
