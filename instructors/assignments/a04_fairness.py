@@ -152,7 +152,7 @@ if "get_ipython" in globals():  # in JupyterLab and Jupyter; the grader's checks
 # ## Question 1: the two error rates (2 points)
 #
 # Write a function `error_rates(y_true, y_pred)` that takes the true diagnoses and the model's calls (both
-# as 0/1 sequences, 1 = disease) and returns a dictionary with two fractions between 0 and 1:
+# as numpy arrays of 0/1, 1 = disease, like `y_test.to_numpy()` and `referred` above) and returns a dictionary with two fractions between 0 and 1:
 #
 # - `"FNR"`, the **false-negative rate**: of the patients **with** the disease, the share the model calls
 #   negative (missed disease; 1 − sensitivity);
@@ -176,7 +176,7 @@ def error_rates(y_true, y_pred):
 
 # %% nbgrader={"grade": true, "grade_id": "q1_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M4.1"}
 """Check that error_rates returns the false-negative and false-positive rates."""
-rates_ex = error_rates([1, 1, 1, 1, 0, 0, 0, 0, 0], [1, 1, 1, 0, 1, 0, 0, 0, 0])
+rates_ex = error_rates(np.array([1, 1, 1, 1, 0, 0, 0, 0, 0]), np.array([1, 1, 1, 0, 1, 0, 0, 0, 0]))
 assert type(rates_ex) is dict, "error_rates should return a dictionary (made with {...} or dict(...))."
 assert set(rates_ex) == {"FNR", "FPR"}, "The dictionary needs exactly the keys 'FNR' and 'FPR'."
 assert all(isinstance(v, float) for v in rates_ex.values()), "Each rate should be a number (float(...))."
@@ -188,7 +188,7 @@ assert abs(rates_ex["FNR"] - 0.25) < 1e-9, (
 assert abs(rates_ex["FPR"] - 0.2) < 1e-9, (
     "FPR: of the patients WITHOUT disease (FP + TN), the share called positive. Check what you divide by."
 )
-rates_ex = error_rates([1, 1, 1, 0, 0, 0], [1, 0, 0, 1, 0, 0])  # 2 of 3 with disease missed, 1 of 3 without flagged
+rates_ex = error_rates(np.array([1, 1, 1, 0, 0, 0]), np.array([1, 0, 0, 1, 0, 0]))  # 2 of 3 with disease missed, 1 of 3 without flagged
 assert abs(rates_ex["FNR"] - 2 / 3) < 1e-9 and abs(rates_ex["FPR"] - 1 / 3) < 1e-9, (
     "On a second example (2 of 3 with disease missed, 1 of 3 without flagged) the rates are not exact: "
     "do not round inside the function (round only when you print)."
@@ -335,6 +335,10 @@ _rng_ex = np.random.default_rng(1)
 _p_ex = _rng_ex.uniform(0.05, 0.95, 4000)
 _y_ex = (_rng_ex.random(4000) < _p_ex).astype(int)
 _int_ex, _slope_ex = calibration_intercept_slope(_y_ex, _p_ex)
+_on_p_ex = sm.GLM(_y_ex, sm.add_constant(_p_ex), family=sm.families.Binomial()).fit().params[1]
+assert abs(_slope_ex - _on_p_ex) > 0.01, (
+    "That slope comes from regressing on the risks themselves: regress on their log-odds, log(p / (1 - p))."
+)
 assert abs(_slope_ex - 1) < 0.15 and abs(_int_ex) < 0.15, (
     "For predictions that are right by design, the slope should be near 1 and the intercept near 0: "
     "check which regression gives which number."
