@@ -100,7 +100,6 @@ def measure(aid: str) -> list[Outcome]:
     master = course.master_notebook(a)
     cells = cells_of(master)
     correct = answer_cells(master)
-    all_answer_names = set().union(*(names_bound(src) for src in correct.values()))
     with tempfile.TemporaryDirectory() as tmp:
         for name in a.data:
             shutil.copy(repo() / "datasets" / name, Path(tmp) / name)
@@ -111,15 +110,24 @@ def measure(aid: str) -> list[Outcome]:
                     err = kernel.run(src)
                     assert err is None, f"{aid} {gid}: {err}"
             outcomes = []
-            first = next(gid for kind, gid, _ in cells if kind == "answer")
-            for question, code, label in [(first, None, "the solution (must pass)")] + MISTAKES[a.id]:
+            position = {gid: i for i, (kind, gid, _) in enumerate(cells) if kind == "answer"}
+            first = min(position, key=position.get)
+            # Mistakes in the order of their questions: what the cells before a question left in the kernel
+            # is then still the solution's, and each run starts at the earliest cell a mistake has touched
+            # (the previous mistake's question), instead of re-running every answer from the first.
+            mistakes = sorted(MISTAKES[a.id], key=lambda m: position[m[0]])
+            clean_until = position[first]  # cells before this index hold the solution's state
+            for question, code, label in [(first, None, "the solution (must pass)")] + mistakes:
                 answers = answer_cells(master, **({} if code is None else {question: code}))
-                names = all_answer_names | names_bound(answers[question])
+                start = min(clean_until, position[question])
+                names = set().union(*(names_bound(correct[g]) for g, i in position.items() if i >= start))
+                names |= names_bound(answers[question])
                 kernel.run("\n".join(f"globals().pop({n!r}, None)" for n in sorted(names)))
+                clean_until = position[question] if code is not None else len(cells)
                 outcome = Outcome(question, label)
                 reached = False
-                for kind, gid, src in cells:
-                    if kind == "setup":
+                for index, (kind, gid, src) in enumerate(cells):
+                    if kind == "setup" or index < start:
                         continue
                     if outcome.flagged and code is not None:
                         break  # the student has been told: a failing visible check also costs that test's points
