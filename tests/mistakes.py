@@ -672,14 +672,14 @@ A05 = [
     ("q5_answer", 'chosen_threshold = 0.09', "the threshold of Question 3"),
     ("q6_answer", 'observed_expected = float(silent["risk"].sum() / silent["positive"].sum())  # E/O\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.07]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}', "E/O"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
      'flagged_calibration = {"observed": float(silent["positive"].mean()), "predicted": float(silent["risk"].mean())}', "all tests, not the flagged ones"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / silent["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.07]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}',
      "each gender's cases over everyone's expected"),
     ("q7_answer", 'def check(row):\n    text = row["summary"]\n    return {\n'
@@ -772,17 +772,17 @@ A05_MORE = [
     ("q5_answer", 'chosen_threshold = float(burden.index[burden["sensitivity"] >= 0.9].max())', "chosen for a sensitivity of 90%"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.07]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests[flagged_tests["positive"]]["risk"].mean())}',
      "predicted risk of the positive flagged tests only"),
     ("q6_answer", 'observed_expected = float(silent["positive"].mean() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.07]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}',
      "the share positive over the summed risks"),
     ("q6_answer", 'observed_expected = float(silent["positive"].sum() / silent["risk"].sum())\n'
      'oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}\n'
-     'flagged_tests = silent[silent["risk"] >= 0.12]\n'
+     'flagged_tests = silent[silent["risk"] >= 0.07]\n'
      'flagged_calibration = {"observed": float(flagged_tests["positive"].sum()), "predicted": float(flagged_tests["risk"].sum())}',
      "counts instead of shares"),
     ("q7_answer", _CHECK.format(_C_ALLERGY, 'f"{row[\'dose\']} {row[\'dose_unit\']}" not in text', _C_SIDE, _C_FOLLOW), "dose and unit checked without the medicine"),

@@ -213,7 +213,7 @@ assert abs(float(esm_ppv) - _tp / 6971) <= 0.005 + 1e-9, "esm_ppv is off: of all
 # ### Question 2: what the alerts cost (1 point)
 #
 # Store in `esm_alerts_per_case` the number of alerted hospitalisations for each patient with sepsis that
-# the model flagged in time (the *number needed to alert*, 1/PPV; 1/PPV − 1 of them are false alerts), and in
+# the model flagged in time (the *number needed to alert*, 1/PPV; 1/PPV − 1 of them are alerts for patients without sepsis or alerted only after onset), and in
 # `esm_alerts_per_100` the number of alerted hospitalisations per 100 hospitalisations. Computing the first
 # from your `esm_ppv` is fine: it is then judged on your own PPV of Question 1, so a slip there is not
 # counted twice. **Typing is fine**: like Question 1, a reading of the published counts; the values the chapter
@@ -263,8 +263,9 @@ assert abs(float(esm_alerts_per_100) - 100 * 6971 / 38455) <= 0.5 + 1e-9, "esm_a
 # ## Part B. Deploying a model: alert burden and a silent period
 #
 # The COVID model in the setup cell flags a test as "likely positive" when `risk` is at or above a
-# threshold. The tests are those of the hospital's testing service: patients, and adults the data label
-# "misc adult", "other adult" or "client" (`demo_group`). Each flag means full precautions for the person
+# threshold. The tests are those of the testing service of a children's hospital (see the data card): patients,
+# who are children, and adults the data label "misc adult", "other adult" or "client" (`demo_group`), such as
+# staff and parents. Each flag means full precautions for the person
 # tested (isolation, full protective equipment) while the result is pending.
 #
 # ### Question 3: alerts at a threshold of 9% (2 points)
@@ -416,10 +417,10 @@ for _t, (_, _row) in zip([0.05, 0.07, 0.09, 0.11, 0.13], burden.iterrows()):
 ### END HIDDEN TESTS
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q5_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ### Question 5: a threshold the wards can sustain (1 point)
+# ### Question 5: a threshold the testing service can sustain (1 point)
 #
 # The testing service can provide full precautions for at most 60 flagged tests a day. Store in `chosen_threshold` the **lowest**
-# threshold of your table whose flags per day do not exceed 60 (the most sensitive threshold the wards can
+# threshold of your table whose flags per day do not exceed 60 (the most sensitive threshold the testing service can
 # sustain). It is judged on your own table of Question 4, so a slip there is not counted twice. **Compute** it
 # from your table (reading the threshold off your own table and typing it is fine too).
 
@@ -430,7 +431,7 @@ chosen_threshold = float(burden.index[burden["alerts_per_day"] <= 60].min())
 print(f"Chosen threshold: {chosen_threshold}")
 
 # %% nbgrader={"grade": true, "grade_id": "q5_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.4"}
-"""Check the lowest threshold whose flags per day the wards can sustain."""
+"""Check the lowest threshold whose flags per day the testing service can sustain."""
 assert isinstance(chosen_threshold, (int, float)), "chosen_threshold should be a number."
 assert round(float(chosen_threshold), 4) in [0.05, 0.07, 0.09, 0.11, 0.13], "Choose one of the five thresholds of the table."
 try:  # the thresholds of your own table (Question 4) that stay within 60 flags a day
@@ -439,7 +440,7 @@ except Exception:
     within_ex = None
 right_ex = fingerprint(chosen_threshold, 2) == "91539d7445b2"
 assert right_ex or within_ex is None or any(abs(float(chosen_threshold) - t) < 1e-9 for t in within_ex), (
-    "At that threshold the flags per day exceed what the wards can sustain (60)."
+    "At that threshold the flags per day exceed what the testing service can sustain (60)."
 )
 assert right_ex or (bool(within_ex) and abs(float(chosen_threshold) - min(within_ex)) < 1e-9), (
     "Not the LOWEST threshold that stays within 60 flags a day: a lower one raises too many, a higher one misses more."
@@ -480,6 +481,23 @@ assert abs(float(chosen_threshold) - min(_ok)) < 1e-9 or abs(float(chosen_thresh
 )
 ### END HIDDEN TESTS
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "who_is_flagged_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ### Who are the flagged tests?
+#
+# Run the next cell once you have answered Questions 3 to 5. It counts, at each threshold of your table, the
+# flags in the silent period by group tested, and the positive patients they catch. At 11% and above the model
+# flags no patient, only tests of "client" and "misc adult": it has learned who is tested, not who is infected.
+
+# %% nbgrader={"grade": false, "grade_id": "who_is_flagged", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – flags by group tested, and positive patients caught, at each threshold
+patient_positive = (silent["demo_group"] == "patient") & silent["positive"]
+print(f"Positive patients in the silent period: {patient_positive.sum()}")
+for t in [0.05, 0.07, 0.09, 0.11, 0.13]:
+    flag = silent["risk"] >= t
+    by_group = silent.loc[flag, "demo_group"].value_counts()
+    counts = ", ".join(f"{group} {by_group.get(group, 0)}" for group in ["patient", "misc adult", "client", "other adult"])
+    print(f"At {t:.0%}: flags by group: {counts}; positive patients caught: {(flag & patient_positive).sum()}")
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q6_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 6: calibration in the silent period (2 points)
 #
@@ -489,18 +507,26 @@ assert abs(float(chosen_threshold) - min(_ok)) < 1e-9 or abs(float(chosen_thresh
 # `"female"` and `"male"` (the values of the `gender` column).
 #
 # A ratio close to 1 overall does not mean the number is right where flags are raised. Store in
-# `flagged_calibration` a dictionary for the tests with `risk` at or above **0.12**: `"observed"`, the
-# fraction of them that were positive, and `"predicted"`, the model's mean `risk` among them. **Compute** all
-# three answers.
+# `flagged_calibration` a dictionary for the tests flagged at the threshold of Question 5, **0.07** (`risk` at
+# or above 0.07): `"observed"`, the fraction of them that were positive, and `"predicted"`, the model's mean
+# `risk` among them. **Compute** all three answers. The cell then prints the observed share with its 95%
+# (Wilson) interval: when the mean predicted risk lies inside it, the silent period shows no clear error
+# where flags are raised.
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
 observed_expected = float(silent["positive"].sum() / silent["risk"].sum())
 oe_by_gender = {g: float(part["positive"].sum() / part["risk"].sum()) for g, part in silent.groupby("gender")}
-flagged_tests = silent[silent["risk"] >= 0.12]
+flagged_tests = silent[silent["risk"] >= 0.07]
 flagged_calibration = {"observed": float(flagged_tests["positive"].mean()), "predicted": float(flagged_tests["risk"].mean())}
 ### END SOLUTION
-print(f"O/E {observed_expected:.2f}; by gender {oe_by_gender}; among flagged tests {flagged_calibration}")
+print(f"O/E {observed_expected:.2f}; female {oe_by_gender['female']:.2f}, male {oe_by_gender['male']:.2f}")
+# extra code – the observed share among the flagged tests, with its 95% (Wilson) interval
+n_flagged = int((silent["risk"] >= 0.07).sum())
+k_flagged = min(max(round(float(flagged_calibration["observed"]) * n_flagged), 0), n_flagged)
+low, high = binomtest(k_flagged, n_flagged).proportion_ci(method="wilson")
+print(f"Flagged tests: {flagged_calibration['observed']:.1%} positive (95% CI {low:.1%} to {high:.1%}); "
+      f"mean predicted risk {flagged_calibration['predicted']:.1%}")
 
 # %% nbgrader={"grade": true, "grade_id": "q6_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M5.5"}
 """Check the observed-to-expected ratio in the silent period, overall and by gender."""
@@ -521,9 +547,9 @@ assert isinstance(flagged_calibration, dict) and set(flagged_calibration) == {"o
 assert all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in flagged_calibration.values()), (
     "Give the observed share and the mean predicted risk as fractions between 0 and 1."
 )
-assert flagged_calibration["predicted"] >= 0.12, (
-    "Every flagged test has a risk of at least 0.12, so their mean predicted risk cannot be lower: keep only "
-    "the tests with risk >= 0.12."
+assert flagged_calibration["predicted"] >= 0.07, (
+    "Every flagged test has a risk of at least 0.07, so their mean predicted risk cannot be lower: keep only "
+    "the tests with risk >= 0.07."
 )
 assert float(observed_expected) <= 0 or fingerprint(1 / float(observed_expected), 2) != "28b478ce4970", (
     "Your ratio is upside down: observed positives on top."
@@ -533,11 +559,11 @@ for _g, _key in [("female", "00fef940a6aa"), ("male", "640f6107ab12")]:
     assert fingerprint(oe_by_gender[_g], 2) == _key, (
         f"oe_by_gender['{_g}'] is off: that gender's positives / that gender's sum of risk."
     )
-assert fingerprint(flagged_calibration["observed"], 2) == "6382e07f9de0", (
-    "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.12 only."
+assert fingerprint(flagged_calibration["observed"], 2) == "b4af9cbcd052", (
+    "flagged_calibration['observed'] is off: the share positive among the tests with risk >= 0.07 only."
 )
-assert fingerprint(flagged_calibration["predicted"], 2) == "9e08a62f297e", (
-    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.12, positive or not."
+assert fingerprint(flagged_calibration["predicted"], 2) == "e0b251b07c58", (
+    "flagged_calibration['predicted'] is off: the mean risk of ALL the tests with risk >= 0.07, positive or not."
 )
 ### BEGIN HIDDEN TESTS
 import importlib as _il
@@ -570,7 +596,7 @@ assert abs(float(observed_expected) - _oe) < 0.01, (
 for _g in ["female", "male"]:
     _o = sum(1 for t, _, g in _rows if t and g == _g) / sum(r for _, r, g in _rows if g == _g)
     assert abs(float(oe_by_gender[_g]) - _o) < 0.01, f"oe_by_gender['{_g}'] is off."
-_flag = [(t, r) for t, r, _ in _rows if r >= 0.12]
+_flag = [(t, r) for t, r, _ in _rows if r >= 0.07]
 assert abs(float(flagged_calibration["observed"]) - sum(1 for t, _ in _flag if t) / len(_flag)) <= 0.005 + 1e-9, (
     "flagged_calibration['observed'] is off: the positive tests among those flagged / all flagged tests."
 )
