@@ -484,19 +484,21 @@ assert abs(float(chosen_threshold) - min(_ok)) < 1e-9 or abs(float(chosen_thresh
 # %% [markdown] nbgrader={"grade": false, "grade_id": "who_is_flagged_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Who are the flagged tests?
 #
-# Run the next cell once you have answered Questions 3 to 5. It counts, at each threshold of your table, the
-# flags in the silent period by group tested, and the positive patients they catch. At 11% and above the model
-# flags no patient, only tests of "client" and "misc adult": it has learned who is tested, not who is infected.
+# The next cell shows, at each threshold of your table, how the flags of the silent period split between the
+# groups tested (as shares of the flags), and how many of the positive patients they catch. At 11% and above
+# the model flags no patient, only tests of "client" and "misc adult": it has learned who is tested, not who
+# is infected.
 
 # %% nbgrader={"grade": false, "grade_id": "who_is_flagged", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# extra code – flags by group tested, and positive patients caught, at each threshold
+# extra code – how the flags split between the groups tested, and positive patients caught, at each threshold
+# (shares, not counts: the counts would give away Questions 3 to 5)
 patient_positive = (silent["demo_group"] == "patient") & silent["positive"]
-print(f"Positive patients in the silent period: {patient_positive.sum()}")
 for t in [0.05, 0.07, 0.09, 0.11, 0.13]:
     flag = silent["risk"] >= t
-    by_group = silent.loc[flag, "demo_group"].value_counts()
-    counts = ", ".join(f"{group} {by_group.get(group, 0)}" for group in ["patient", "misc adult", "client", "other adult"])
-    print(f"At {t:.0%}: flags by group: {counts}; positive patients caught: {(flag & patient_positive).sum()}")
+    share = silent.loc[flag, "demo_group"].value_counts(normalize=True)
+    shares = ", ".join(f"{group} {share.get(group, 0):.0%}" for group in ["patient", "misc adult", "client", "other adult"])
+    print(f"At {t:.0%}: of the flags, {shares}; positive patients caught: "
+          f"{(flag & patient_positive).sum()} of {patient_positive.sum()}")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q6_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ### Question 6: calibration in the silent period (2 points)
