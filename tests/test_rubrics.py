@@ -135,7 +135,7 @@ def test_the_a02_rubric_table_gives_each_hospitals_numbers(a02):
     says_all(A02, [
         "| | " + " | ".join(f"{s} ({len(groups[s]['cad'])})" for s in sites) + " |",
         row("prevalence of CAD", [f"{np.mean(groups[s]['cad']):.2f}" for s in sites]),
-        row("AUC", [f"{auc[s]:.2f}" for s in sites]),
+        row("AUC (the set-up cell prints it)", [f"{auc[s]:.2f}" for s in sites]),
         row("O/E (Q1)", [f"{a02['oe'][s]:.2f}" for s in sites]),
         two("calibration intercept (Q3)", {s: c["intercept"] for s, c in a02["calibration"].items()}),
         two("calibration slope (Q3)", {s: c["slope"] for s, c in a02["calibration"].items()}),
@@ -158,8 +158,10 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
     tn, fp, fn, tp = confusion_matrix(y, risk >= pt, labels=[0, 1]).ravel()
     n = len(y)
     # against referring everyone (no TN, no FN): the model misses its FN and spares its TN
-    per_100 = (-fn + tn * weight) * 100 / n
-    assert per_100 / 100 / weight * 1000 == pytest.approx(a02["avoided_per_1000"])
+    per_100 = (-fn + tn * weight) * 100 / n  # net true positives per 100
+    avoided_100 = (tn - fn / weight) * 100 / n  # net interventions avoided per 100
+    assert per_100 / 100 == pytest.approx(nb["model"] - nb["treat all"])
+    assert avoided_100 * 10 == pytest.approx(a02["avoided_per_1000"])
     assert low_high[1] < 0.9, "the rubric reads the slope interval as clearly excluding 1"
     assert nb["model"] < nb["treat all"], "the rubric says the model does worse than referring everyone"
     says_all(A02, [
@@ -174,8 +176,10 @@ def test_the_a02_rubric_gives_the_masters_answers_to_questions_2_to_9(a02):
         f"{nb['model']:.3f}, of the recalibrated model {nb['recalibrated']:.3f}.",
         f"Q9: {avoided} net interventions avoided per 1,000. In whole patients: in the {n}-patient check half at "
         f"{pt:g} the original model has TP {tp}, FP {fp}, FN {fn}, TN {tn}, so against referring everyone it misses {fn} "
-        f"{'patient' if fn == 1 else 'patients'} with CAD and spares {tn} CT angiograms ({minus(f'-{fn}')} + {tn} × {weight:g} = "
-        f"{minus(f'{per_100:.1f}')} true positives in 100 patients, i.e. {avoided} per 1,000).",
+        f"{'patient' if fn == 1 else 'patients'} with CAD and spares {tn} CT angiograms: {minus(f'-{fn}')} + {tn} × {weight:g} = "
+        f"{minus(f'{per_100:.1f}')} net true positives in 100 patients (the model's net benefit is {-per_100 / 100:.3f} below that "
+        f"of referring everyone), or, counted in scans, {tn} − {fn} / {weight:g} = {minus(f'{avoided_100:.0f}')} net "
+        f"interventions avoided in 100 patients, i.e. {avoided} per 1,000.",
     ])
     # "before and after": a positive slope keeps the patients in the same order, so the AUC is the same
     assert a02["recalibration"]["slope"] > 0 and a02["auc_check"]["before"] == pytest.approx(a02["auc_check"]["after"])
@@ -242,7 +246,7 @@ def test_the_a03_rubric_gives_ms_s_score_and_its_reasons(a03):
         f"Ms S. ({her['age']:.0f}, breathless on exertion for two months without chest pain, assessed in a chest-pain "
         f"clinic; {her['st_depression']:.1f} mm ST depression on the treadmill, peak heart rate {her['max_heart_rate']:.0f}, "
         "no angina on the treadmill)",
-        f"the forest's score for Ms S.: **{pct(a03['score'])}**; base value",
+        f"the forest's score for Ms S.: **{pct(a03['score'], 1)}**; base value",
         f"E[f(X)]): **{pct(a03['base'])}**;",
         f"her largest pushes up: {push(up[0])} points), {push(up[1])}) and {push(up[2])}); pulling down: "
         f"{push(down[0])}), {push(down[1])}) and {push(down[2])});",
@@ -300,6 +304,7 @@ def _fnr_fpr(y, called) -> tuple[float, float, int, int]:
 
 def test_the_a04_rubric_gives_the_masters_numbers(a04):
     """Check the a04 rubric's numbers: FNR by sex, calibration and its curve, the model without sex, Q8 and Q9."""
+    import statsmodels.api as sm
     from sklearn.calibration import calibration_curve
 
     t = a04["test"]
@@ -316,6 +321,12 @@ def test_the_a04_rubric_gives_the_masters_numbers(a04):
     y_eval, called_eval, women_eval = np.asarray(e["y"]), np.asarray(e["referred"]), np.asarray(e["women"])
     before = {k: _fnr_fpr(y_eval[m], called_eval[m])[0] for k, m in {"women": women_eval, "men": ~women_eval}.items()}
     eval_women_with_cad = int(y_eval[women_eval].sum())
+    ci = {}  # the calibration slope's 95% interval in each sex (statsmodels' logistic fit on the log-odds)
+    for k, m in by_sex.items():
+        fit = sm.GLM(y[m], sm.add_constant(np.log(risk[m] / (1 - risk[m]))), family=sm.families.Binomial()).fit()
+        assert fit.params[1] == pytest.approx(a04["calib_" + k][1], abs=1e-6)
+        ci[k] = fit.conf_int(0.05)[1]
+    assert ci["women"][0] < 1 < ci["women"][1], "the rubric says the women's slope interval includes 1"
     says_all(A04, [
         f"Q2 (test set, {women.sum()} women, {cad_w} with CAD; {(~women).sum()} men): FNR women {fnr_w:.2f} "
         f"({missed_w} of {cad_w}), men {a04['fnr_men']:.2f}.",
@@ -324,7 +335,9 @@ def test_the_a04_rubric_gives_the_masters_numbers(a04):
         f"men {pct(risk[~women].mean())} vs {pct(y[~women].mean())}.",
         "Curve (four bins), women predicted " + ", ".join(f"{100 * v:.0f}" for v in predicted) + "% against observed "
         + ", ".join(f"{100 * v:.0f}" for v in observed) + "%.",
-        f"With {women.sum()} women it is uncertain",
+        f"Slope with its 95% interval (statsmodels, not asked in the notebook): women {slope_w:.2f} "
+        f"({ci['women'][0]:.2f} to {ci['women'][1]:.2f}), men {slope_m:.2f} ({ci['men'][0]:.2f} to {ci['men'][1]:.2f}).",
+        f"With {women.sum()} women it is uncertain: the interval includes 1,",
         f"refitted without sex: FNR women {fnr_w:.2f} → {no_sex['women'][0]:.2f}, men {a04['fnr_men']:.2f} → "
         f"{no_sex['men'][0]:.2f}; women's FPR {with_sex['women'][1]:.2f} → {no_sex['women'][1]:.2f}; women's mean "
         f"predicted {risk_no_sex[women].mean():.2f} against {y[women].mean():.2f} observed (men "

@@ -122,7 +122,10 @@ def logit(p):
 
 
 for name, g in groups.items():
-    print(f"{name:15s} {len(g):4d} patients, {g['cad'].mean():.0%} with CAD, mean predicted risk {g['risk'].mean():.0%}")
+    print(
+        f"{name:15s} {len(g):4d} patients, {g['cad'].mean():.0%} with CAD, mean predicted risk {g['risk'].mean():.0%}, "
+        f"AUC {roc_auc_score(g['cad'], g['risk']):.2f}"
+    )
 print(f"VA halves: {len(va_update)} to update on, {len(va_check)} to check on.")
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -822,7 +825,7 @@ net_benefit_20 = {
     "recalibrated": net_benefit(y_check, risk_check_recalibrated >= PT, PT),
 }
 ### END SOLUTION
-print({name: round(value, 3) for name, value in net_benefit_20.items()})
+print(", ".join(f"{name} {value:.3f}" for name, value in net_benefit_20.items()))
 
 # %% nbgrader={"grade": true, "grade_id": "q8_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false} autograder={"objective": "M2.6"}
 """Check the net benefit of the three strategies at a threshold of 0.2 in va_check."""
@@ -924,7 +927,7 @@ for _k, _v in _ref.items():
 # when the original model decides at $p_t = 0.2$?
 # $\frac{\text{NB}_\text{model} - \text{NB}_\text{treat all}}{p_t/(1-p_t)} \times 1000$. Store it in
 # `avoided_per_1000` (a number; a negative value means the model does worse than referring everyone).
-# Use your answers to Question 8.
+# Compute it from your answers to Question 8 (typing the printed value is fine too).
 
 # %% nbgrader={"grade": false, "grade_id": "q9_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -1068,7 +1071,7 @@ assert risk_near_threshold == _expected, (
 )
 ### END HIDDEN TESTS
 
-# %% [markdown] nbgrader={"grade": false, "grade_id": "q10_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# %% [markdown] nbgrader={"grade": false, "grade_id": "q11_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 11: a memo to the VA's AI committee (5 points, graded by your instructor, M2.7)
 #
 # In 200 to 300 words, advise the VA Long Beach AI committee: should the Cleveland model be adopted at the

@@ -101,7 +101,7 @@ ms_s = X.loc[[6]]  # Ms S. is patient 6 of the Cleveland file, one of the test p
 assert 6 in X_test.index
 print(f"{len(X_train)} training and {len(X_test)} test patients; {X.shape[1]} inputs: {', '.join(X.columns)}")
 print(f"Forest AUC on the test patients: {roc_auc_score(y_test, forest.predict_proba(X_test)[:, 1]):.2f}")
-print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.0%}")
+print(f"Ms S.'s score from the forest: {forest.predict_proba(ms_s)[0, 1]:.1%}")
 
 # %% nbgrader={"grade": false, "grade_id": "check_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # extra code – what the check cells use to tell you, in one line, what is wrong (never the answer). A check

@@ -573,6 +573,9 @@ assert abs(float(gap_cost_recorded) - _ref) < 0.005 + 1e-9 or abs(float(gap_cost
 # with `truth` on `patient_id` (all 10,000 patients), store the gap in the rule's false-negative rate,
 # **G1 minus G0**, in `gap_oximeter`. (If both your gaps of Question 4 are G0 minus G1, this one is judged
 # by that same rule, so the slip is not counted twice.) **Compute** it. Does the higher trigger close the gap?
+# The cell after the check prints each group's miss rate under the lab's 92% trigger, and under 94% once your
+# gap is right: the gap narrows in points, but not as a ratio (G1's hypoxaemia is missed more times as often
+# as G0's): the higher trigger catches most of G0's missed patients but fewer than half of G1's.
 
 # %% nbgrader={"grade": false, "grade_id": "q6_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 ### BEGIN SOLUTION
@@ -618,6 +621,21 @@ assert abs(float(gap_oximeter) - _ref) < 0.005 + 1e-9 or abs(float(gap_oximeter)
     "over all patients of cohort_spo2_bias.csv, G1's FNR minus G0's."
 )
 ### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "q6_triggers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# extra code – missed hypoxaemia in each group under the lab's trigger (SpO2 below 92%) and, once your
+# gap_oximeter passes its check, under this one (below 94%)
+oximetry_ex = pd.read_csv("cohort_spo2_bias.csv").merge(truth, on="patient_id")
+try:
+    your_gap_right = fingerprint(abs(float(gap_oximeter)), 2) == "8843d0ae2f23"
+except Exception:  # no usable gap_oximeter yet
+    your_gap_right = False
+for trigger_ex in (92, 94) if your_gap_right else (92,):
+    missed_ex = MetricFrame(metrics=false_negative_rate, y_true=(oximetry_ex["sao2"] < 88).astype(int),
+                            y_pred=(oximetry_ex["spo2"] < trigger_ex).astype(int),
+                            sensitive_features=oximetry_ex["group"]).by_group
+    print(f"SpO2 below {trigger_ex}%: missed hypoxaemia G1 {missed_ex['G1']:.1%}, G0 {missed_ex['G0']:.1%}; "
+          f"gap {missed_ex['G1'] - missed_ex['G0']:+.2f}, G1 missed {missed_ex['G1'] / missed_ex['G0']:.1f} times as often")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "q7_text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Question 7: name the source (1 point)
