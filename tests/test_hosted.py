@@ -43,7 +43,7 @@ from playwright.sync_api import expect
 
 from tests.builtsite import SCREENSHOTS
 from tests.repo import REPO
-from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_site_browser import browser  # noqa: F401  (the site tests' chromium, a pytest fixture)
 
 BIN = Path(sys.executable).parent   # the environment's jupyterhub, proxy and single-user server
 LAB1 = "notebooks/m01_diagnostic_models/lab01_diagnostic_models"
@@ -255,19 +255,6 @@ def _stop(hub_process: subprocess.Popen, started: list[psutil.Process]) -> None:
 
 
 # -- a student follows the link --------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); "
-                    ".ci/run does this in CI.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 def _run_cell(page, cell, expected: str) -> str:
     """Run one code cell as a student does (select it, Ctrl+Enter); wait for `expected` in its output."""
